@@ -1,0 +1,100 @@
+//! What the domain needs from the outside world. `fengqiao-store` implements `Store` for
+//! SQLite and PostgreSQL; tests and the app pick one. Each write method is one transaction
+//! that also appends its audit rows, so a change and its audit record land together or not at all.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::error::Result;
+use crate::model::{Area, AuditEntry, AuditFilter, NewAudit, Session, User};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// Keyset page request for account lists, ordered by username.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UserQuery {
+    pub scope_path: String,
+    pub after_username: Option<String>,
+    pub text: Option<String>,
+    pub limit: i64,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+    async fn migrate(&self) -> Result<()>;
+    async fn ping(&self) -> Result<()>;
+
+    async fn get_meta(&self, key: &str) -> Result<Option<String>>;
+    async fn set_meta(&self, key: &str, value: &str) -> Result<()>;
+    /// True when the database holds any area or account: a demo must not overwrite it.
+    async fn holds_data(&self) -> Result<bool>;
+
+    async fn area_by_code(&self, code: &str) -> Result<Option<Area>>;
+    async fn area_by_id(&self, id: Uuid) -> Result<Option<Area>>;
+    async fn areas_by_codes(&self, codes: &[String]) -> Result<Vec<Area>>;
+    async fn area_children(&self, parent_id: Uuid, include_retired: bool) -> Result<Vec<Area>>;
+    /// Active areas strictly below this path.
+    async fn count_active_descendants(&self, path: &str) -> Result<i64>;
+    async fn insert_areas(&self, areas: &[Area], audit: &[NewAudit]) -> Result<()>;
+    /// Saves name, boundary, retired; fails with a conflict if `expected_version` is stale.
+    async fn update_area(&self, area: &Area, expected_version: i64, audit: &NewAudit) -> Result<()>;
+    /// Moves a subtree: the area gets a new parent and every path below `old_path` is rewritten,
+    /// accounts' home paths included.
+    async fn move_area(&self, area: &Area, expected_version: i64, old_path: &str, audit: &NewAudit) -> Result<()>;
+
+    async fn user_by_username(&self, username: &str) -> Result<Option<User>>;
+    async fn user_by_id(&self, id: Uuid) -> Result<Option<User>>;
+    async fn users_in_scope(&self, q: &UserQuery) -> Result<Vec<User>>;
+    async fn count_active_users_in(&self, path: &str) -> Result<i64>;
+    async fn insert_user(&self, user: &User, audit: &NewAudit) -> Result<()>;
+    async fn update_user(&self, user: &User, expected_version: i64, audit: &NewAudit) -> Result<()>;
+
+    async fn insert_session(&self, s: &Session) -> Result<()>;
+    async fn session_by_hash(&self, token_hash: &str) -> Result<Option<Session>>;
+    async fn extend_session(&self, token_hash: &str, expires_at: DateTime<Utc>) -> Result<()>;
+    async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    async fn delete_user_sessions(&self, user_id: Uuid) -> Result<()>;
+    async fn purge_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64>;
+
+    async fn record_login_failure(&self, key: &str, at: DateTime<Utc>) -> Result<()>;
+    async fn login_failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<i64>;
+    async fn clear_login_failures(&self, key: &str) -> Result<()>;
+
+    /// Appends events that change no other table (logins, logouts, token issue).
+    async fn append_audit(&self, entries: &[NewAudit]) -> Result<()>;
+    async fn audit_page(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>>;
+    /// Rows in chain order starting after `after_seq`, for verification.
+    async fn audit_chain(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>>;
+    async fn audit_head(&self) -> Result<(i64, String)>;
+    /// Writes a consistent copy of the whole database to `dest` while it stays in use.
+    async fn backup_to(&self, dest: &std::path::Path) -> Result<()>;
+}
+
+/// Time comes through a port so tests can move it (session expiry, throttling windows).
+pub trait Clock: Send + Sync + 'static {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        crate::rules::audit_chain::truncate_to_micros(Utc::now())
+    }
+}

@@ -1,0 +1,233 @@
+//! Who may do what, where. The single home of the platform's authorisation rule:
+//! **an account may do what its role permits, within its home area's subtree.**
+//!
+//! Things outside the subtree are reported as not found, so a caller cannot probe for them.
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::error::{DomainError, Result};
+use crate::model::{Area, Role, User};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    ViewAreas,
+    ManageAreas,
+    ManageAccounts,
+    ViewAudit,
+}
+
+impl Role {
+    pub fn permissions(self) -> &'static [Permission] {
+        use Permission::*;
+        match self {
+            Role::SystemAdmin => &[ViewAreas, ManageAreas, ManageAccounts, ViewAudit],
+            Role::DistrictStaff => &[ViewAreas, ManageAreas, ManageAccounts, ViewAudit],
+            Role::StreetStaff => &[ViewAreas, ManageAreas, ManageAccounts, ViewAudit],
+            Role::CommunityStaff => &[ViewAreas, ManageAreas, ManageAccounts],
+            Role::Leader => &[ViewAreas, ViewAudit],
+            Role::GridWorker
+            | Role::Mediator
+            | Role::LegalAdviser
+            | Role::BuildingHead
+            | Role::EntranceHead
+            | Role::Partner => &[ViewAreas],
+        }
+    }
+
+    pub fn has(self, p: Permission) -> bool {
+        self.permissions().contains(&p)
+    }
+
+    /// Only a system administrator makes system administrators; otherwise a role may be granted
+    /// by anyone whose own permissions include all of the role's.
+    pub fn may_grant(self, other: Role) -> bool {
+        if other == Role::SystemAdmin {
+            return self == Role::SystemAdmin;
+        }
+        other.permissions().iter().all(|p| self.has(*p))
+    }
+}
+
+/// The authenticated caller of a use case.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Actor {
+    pub user_id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub home_area_id: Uuid,
+    pub home_area_path: String,
+    pub client_addr: Option<String>,
+}
+
+impl Actor {
+    pub fn from_user(u: &User, client_addr: Option<String>) -> Self {
+        Actor {
+            user_id: u.id,
+            username: u.username.to_string(),
+            display_name: u.display_name.clone(),
+            role: u.role,
+            home_area_id: u.home_area_id,
+            home_area_path: u.home_area_path.clone(),
+            client_addr,
+        }
+    }
+
+    /// Is this path in the caller's subtree (home area included)?
+    pub fn covers(&self, path: &str) -> bool {
+        path.starts_with(&self.home_area_path)
+    }
+
+    /// Is this path strictly below the caller's home area? Structural changes (creating,
+    /// moving, retiring areas; making accounts of a higher reach) stay below one's own level.
+    pub fn covers_below(&self, path: &str) -> bool {
+        self.covers(path) && path.len() > self.home_area_path.len()
+    }
+
+    pub fn require(&self, p: Permission) -> Result<()> {
+        if self.role.has(p) { Ok(()) } else { Err(DomainError::Forbidden("error-forbidden")) }
+    }
+
+    /// Reading an area: out-of-scope answers not found.
+    pub fn may_see_area(&self, area: &Area) -> Result<()> {
+        self.require(Permission::ViewAreas)?;
+        if self.covers(&area.path) { Ok(()) } else { Err(DomainError::NotFound("error-area-not-found")) }
+    }
+
+    /// Changing an area: it must be visible and strictly below the caller's home.
+    pub fn may_change_area(&self, area: &Area) -> Result<()> {
+        self.may_see_area(area)?;
+        self.require(Permission::ManageAreas)?;
+        if self.covers_below(&area.path) {
+            Ok(())
+        } else {
+            Err(DomainError::Forbidden("error-area-above-scope"))
+        }
+    }
+
+    /// Creating an area under `parent`: the parent must be in scope (it may be the home itself).
+    pub fn may_create_under(&self, parent: &Area) -> Result<()> {
+        self.may_see_area(parent)?;
+        self.require(Permission::ManageAreas)
+    }
+
+    /// Seeing an account: its home must be in the caller's subtree.
+    pub fn may_see_user(&self, u: &User) -> Result<()> {
+        self.require(Permission::ManageAccounts)?;
+        if self.covers(&u.home_area_path) || u.id == self.user_id {
+            Ok(())
+        } else {
+            Err(DomainError::NotFound("error-user-not-found"))
+        }
+    }
+
+    /// Creating or changing an account with this role and home.
+    pub fn may_manage_account(&self, role: Role, home: &Area) -> Result<()> {
+        self.require(Permission::ManageAccounts)?;
+        if !self.covers(&home.path) {
+            return Err(DomainError::NotFound("error-area-not-found"));
+        }
+        if !self.role.may_grant(role) {
+            return Err(DomainError::Forbidden("error-role-above-own"));
+        }
+        // A peer at one's own home area with the same powers could lock one out; only a
+        // system administrator manages accounts at their own level.
+        if self.role != Role::SystemAdmin && !self.covers_below(&home.path) && role.has(Permission::ManageAccounts) {
+            return Err(DomainError::Forbidden("error-account-at-own-level"));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AreaCode, AreaLevel};
+    use chrono::Utc;
+
+    fn area(path: &str, level: AreaLevel) -> Area {
+        let code = Area::path_codes(path).last().unwrap().to_string();
+        Area {
+            id: Uuid::now_v7(),
+            code: AreaCode::parse(&code).unwrap(),
+            name: code,
+            level,
+            parent_id: None,
+            path: path.into(),
+            boundary: None,
+            retired: false,
+            version: 1,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    fn actor(role: Role, home: &str) -> Actor {
+        Actor {
+            user_id: Uuid::now_v7(),
+            username: "u".into(),
+            display_name: "u".into(),
+            role,
+            home_area_id: Uuid::now_v7(),
+            home_area_path: home.into(),
+            client_addr: None,
+        }
+    }
+
+    #[test]
+    fn scope_is_the_home_subtree() {
+        let street = actor(Role::StreetStaff, "/1501/150103/150103003/");
+        let own = area("/1501/150103/150103003/150103003030/", AreaLevel::Community);
+        let other = area("/1501/150102/150102001/", AreaLevel::Street);
+        let parent = area("/1501/150103/", AreaLevel::District);
+        assert!(street.may_see_area(&own).is_ok());
+        assert_eq!(street.may_see_area(&other), Err(DomainError::NotFound("error-area-not-found")));
+        assert_eq!(street.may_see_area(&parent), Err(DomainError::NotFound("error-area-not-found")));
+    }
+
+    #[test]
+    fn changes_stay_below_home() {
+        let street = actor(Role::StreetStaff, "/1501/150103/150103003/");
+        let home = area("/1501/150103/150103003/", AreaLevel::Street);
+        let child = area("/1501/150103/150103003/150103003030/", AreaLevel::Community);
+        assert!(street.may_change_area(&child).is_ok());
+        assert!(street.may_change_area(&home).is_err());
+        assert!(street.may_create_under(&home).is_ok());
+        let grid = actor(Role::GridWorker, "/1501/150103/150103003/");
+        assert_eq!(grid.may_create_under(&home), Err(DomainError::Forbidden("error-forbidden")));
+    }
+
+    #[test]
+    fn accounts_cannot_reach_above_their_maker() {
+        let district = actor(Role::DistrictStaff, "/1501/150103/");
+        let city = area("/1501/", AreaLevel::City);
+        let street = area("/1501/150103/150103003/", AreaLevel::Street);
+        let district_area = area("/1501/150103/", AreaLevel::District);
+        assert!(district.may_manage_account(Role::StreetStaff, &street).is_ok());
+        assert!(district.may_manage_account(Role::GridWorker, &district_area).is_ok());
+        assert_eq!(
+            district.may_manage_account(Role::StreetStaff, &city),
+            Err(DomainError::NotFound("error-area-not-found"))
+        );
+        assert_eq!(
+            district.may_manage_account(Role::SystemAdmin, &street),
+            Err(DomainError::Forbidden("error-role-above-own"))
+        );
+        assert!(district.may_manage_account(Role::DistrictStaff, &district_area).is_err());
+        let community = actor(Role::CommunityStaff, "/1501/150103/150103003/150103003030/");
+        assert!(community.may_manage_account(Role::Leader, &street).is_err());
+    }
+
+    #[test]
+    fn grants_follow_permissions() {
+        assert!(Role::SystemAdmin.may_grant(Role::SystemAdmin));
+        assert!(!Role::DistrictStaff.may_grant(Role::SystemAdmin));
+        assert!(Role::CommunityStaff.may_grant(Role::GridWorker));
+        assert!(!Role::CommunityStaff.may_grant(Role::Leader));
+        let grid = actor(Role::GridWorker, "/1501/");
+        let street = area("/1501/150103/150103003/", AreaLevel::Street);
+        assert_eq!(grid.may_manage_account(Role::GridWorker, &street), Err(DomainError::Forbidden("error-forbidden")));
+    }
+}

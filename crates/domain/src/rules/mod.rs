@@ -1,0 +1,6 @@
+//! Rules: pure decisions with no I/O. Each rule has one home.
+
+pub mod access;
+pub mod audit_chain;
+pub mod password;
+pub mod throttle;

@@ -1,0 +1,87 @@
+//! SQLite: the embedded default. WAL for concurrent readers, exactly one writer connection,
+//! and `BEGIN IMMEDIATE` so a write transaction takes the write lock up front (a deferred
+//! one that reads first and then writes can fail with SQLITE_BUSY_SNAPSHOT).
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use fengqiao_domain::ports::Backend;
+use fengqiao_domain::{DomainError, Result};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqliteConnection, Transaction};
+
+use crate::error::map;
+use crate::shared::impl_store;
+
+pub struct SqliteStore {
+    path: PathBuf,
+    reader: SqlitePool,
+    writer: SqlitePool,
+}
+
+impl SqliteStore {
+    const BACKEND: Backend = Backend::Sqlite;
+
+    pub async fn open(path: &Path) -> Result<Self> {
+        let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
+            .map_err(map)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options.clone())
+            .await
+            .map_err(map)?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options.read_only(true))
+            .await
+            .map_err(map)?;
+        Ok(SqliteStore { path: path.to_path_buf(), reader, writer })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn reader(&self) -> &SqlitePool {
+        &self.reader
+    }
+
+    async fn begin_write(&self) -> std::result::Result<Transaction<'static, Sqlite>, sqlx::Error> {
+        self.writer.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    async fn migrate_impl(&self) -> Result<()> {
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&self.writer)
+            .await
+            .map_err(|e| DomainError::Internal(format!("migration failed: {e}")))
+    }
+
+    /// `VACUUM INTO` writes a consistent snapshot while readers and the writer carry on.
+    async fn backup_impl(&self, dest: &Path) -> Result<()> {
+        if dest.exists() {
+            return Err(DomainError::Conflict("error-backup-exists"));
+        }
+        sqlx::query("VACUUM INTO $1")
+            .bind(dest.to_string_lossy().to_string())
+            .execute(&self.writer)
+            .await
+            .map(|_| ())
+            .map_err(map)
+    }
+
+    /// Direct access for tests that must simulate tampering below the application.
+    pub fn writer_pool(&self) -> &SqlitePool {
+        &self.writer
+    }
+}
+
+impl_store!(SqliteStore, Sqlite, sqlx::sqlite::SqliteRow, SqliteConnection, lock = "");
