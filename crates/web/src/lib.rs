@@ -1,1 +1,88 @@
+//! Fengqiao's HTTP surface. The JSON API (`api/`) and the server-rendered UI (`ui/`) call the
+//! same domain services and differ only in rendering; authentication, CSRF, language and
+//! security headers are shared layers.
 
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod error;
+pub mod i18n;
+pub mod security;
+pub mod ui;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{StatusCode, Uri};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use fengqiao_domain::DomainError;
+use fengqiao_domain::services::Services;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Settings of the HTTP layer, filled from the app's configuration.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Largest accepted request body; larger ones get 413.
+    pub max_body_bytes: usize,
+    /// Mark cookies `Secure`. Off only for plain-HTTP development on loopback.
+    pub cookie_secure: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
+    pub trust_forwarded_for: bool,
+    /// Per-request time limit.
+    pub request_timeout_secs: u64,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig { max_body_bytes: 1024 * 1024, cookie_secure: true, trust_forwarded_for: false, request_timeout_secs: 30 }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub services: Arc<Services>,
+    pub config: Arc<WebConfig>,
+}
+
+impl AppState {
+    pub fn new(services: Services, config: WebConfig) -> Self {
+        AppState { services: Arc::new(services), config: Arc::new(config) }
+    }
+}
+
+/// The whole application as one router; serve it with
+/// `axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())`.
+pub fn router(state: AppState) -> Router {
+    let ui = ui::router().layer(middleware::from_fn_with_state(state.clone(), auth::browser_session));
+    let max_body = state.config.max_body_bytes;
+    let timeout = Duration::from_secs(state.config.request_timeout_secs.max(1));
+    Router::new()
+        .merge(ui)
+        .merge(api::router())
+        .route("/static/{*path}", get(assets::serve))
+        .fallback(fallback)
+        .with_state(state)
+        .layer(middleware::from_fn(error::render_errors))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(middleware::from_fn(security::headers))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+async fn fallback(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        error::ApiError(DomainError::NotFound("error-page-not-found"), None).into_response()
+    } else {
+        error::PageError(DomainError::NotFound("error-page-not-found")).into_response()
+    }
+}

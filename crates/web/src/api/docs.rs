@@ -1,0 +1,55 @@
+//! The OpenAPI document and Swagger UI (served from the embedded swagger-ui-dist package).
+
+use axum::Json;
+use axum::response::Html;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{accounts, areas, audit, auth, health};
+use crate::error::Problem;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Fengqiao API", description = "枫桥 grassroots-governance platform. Every operation is scoped to the caller's \
+        home area subtree: things outside it answer 404. Errors are RFC 9457 problem+json in the request's language \
+        (Accept-Language: zh-CN by default, en)."),
+    paths(
+        health::healthz, auth::issue_token, auth::revoke_token, auth::me,
+        areas::get_one, areas::children, areas::create, areas::update,
+        accounts::list, accounts::get_one, accounts::create, accounts::update,
+        audit::list,
+    ),
+    components(schemas(Problem)),
+    modifiers(&BearerAuth),
+    tags((name = "areas", description = "The area tree: city → district → street → community → grid"),
+         (name = "accounts", description = "Staff accounts, roles and scope"),
+         (name = "audit", description = "The append-only, hash-chained audit log"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("Token from POST /api/v1/auth/token")).build()),
+        );
+    }
+}
+
+pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+pub async fn swagger_page() -> Html<String> {
+    Html(format!(
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Fengqiao API</title><link rel="stylesheet" href="{css}"></head>
+<body><main id="swagger-ui"></main><script src="{bundle}"></script><script src="{init}"></script></body></html>"#,
+        css = crate::assets::url("vendor/swagger-ui-dist/swagger-ui.css"),
+        bundle = crate::assets::url("vendor/swagger-ui-dist/swagger-ui-bundle.js"),
+        init = crate::assets::url("docs.js"),
+    ))
+}

@@ -1,0 +1,37 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/openapi.json`.
+//! Handlers extract, call one domain service, and shape the answer.
+
+mod accounts;
+mod areas;
+mod audit;
+mod auth;
+mod docs;
+mod health;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::AppState;
+
+pub use audit::AuditQuery as AuditQueryParams;
+pub use docs::ApiDoc;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/api/openapi.json", get(docs::openapi_json))
+        .route("/api/docs", get(docs::swagger_page))
+        .route("/api/v1/auth/token", post(auth::issue_token).delete(auth::revoke_token))
+        .route("/api/v1/me", get(auth::me))
+        .route("/api/v1/areas", post(areas::create))
+        .route("/api/v1/areas/{code}", get(areas::get_one).patch(areas::update))
+        .route("/api/v1/areas/{code}/children", get(areas::children))
+        .route("/api/v1/accounts", get(accounts::list).post(accounts::create))
+        .route("/api/v1/accounts/{username}", get(accounts::get_one).patch(accounts::update))
+        .route("/api/v1/audit", get(audit::list))
+}
+
+/// Shared query/paging helpers.
+pub(crate) fn page_limit(limit: Option<i64>) -> i64 {
+    limit.unwrap_or(50).clamp(1, 200)
+}

@@ -1,0 +1,7 @@
+//! Every HTTP test in one binary (each file in tests/ would link separately).
+
+mod api_accounts;
+mod api_areas;
+mod api_auth;
+mod support;
+mod ui;
