@@ -1,6 +1,7 @@
 //! Languages: zh-CN first, en second. The language of a request is chosen by, in order,
-//! `?lang=`, the `fq_lang` cookie set by the language switch, then `Accept-Language`
-//! (only an explicit preference for English beats the zh-CN default).
+//! `?lang=`, then the `fq_lang` cookie set by the language switch. Pages then default to
+//! zh-CN whatever the browser says (the switch is on every page); API clients, which have no
+//! switch, are answered in their `Accept-Language` when it asks for English.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -113,6 +114,9 @@ pub fn negotiate(parts: &Parts) -> Lang {
     let jar = CookieJar::from_headers(&parts.headers);
     if let Some(l) = jar.get(LANG_COOKIE).and_then(|c| Lang::parse(c.value())) {
         return l;
+    }
+    if !parts.uri.path().starts_with("/api/") {
+        return Lang::default();
     }
     parts
         .headers

@@ -73,9 +73,9 @@ pub async fn login(State(state): State<AppState>, l: Lang, jar: CookieJar, parts
     let addr = request_client_addr(&parts, &state);
     match state.services.login(&form.username, &form.password, addr, SessionKind::Browser).await {
         Ok(out) => {
-            let max_age = state.services.auth.session_idle.num_seconds();
+            // No Max-Age: the server decides when a session ends (it slides with use).
             let jar = jar
-                .add(cookie(SESSION_COOKIE, out.token, state.config.cookie_secure, true, Some(max_age)))
+                .add(cookie(SESSION_COOKIE, out.token, state.config.cookie_secure, true, None))
                 .remove(axum_extra::extract::cookie::Cookie::build(LOGIN_CSRF_COOKIE).path("/"));
             (jar, Redirect::to(&next)).into_response()
         }

@@ -31,8 +31,9 @@ async fn sign_in_needs_the_form_token_and_right_password() {
         assert_eq!(r.status(), 403);
         assert!(r.text().await.unwrap().contains("表单已过期"));
 
-        let page = b.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
-        assert!(page.contains("<html lang=\"zh-CN\">"));
+        // Pages are Chinese first even for an English browser; the switch is on every page.
+        let page = b.get(app.url("/login")).header("accept-language", "en-US,en;q=0.9").send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("<html lang=\"zh-CN\">") && page.contains("data-lang=\"en\""));
         let csrf = csrf_in(&page);
         let r = b.post(app.url("/login")).form(&[("csrf_token", csrf.as_str()), ("username", "admin"), ("password", "nope-nope")]).send().await.unwrap();
         assert_eq!(r.status(), 401);
