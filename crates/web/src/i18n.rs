@@ -77,6 +77,13 @@ impl Lang {
         LOCALES.lookup(self.id(), key)
     }
 
+    /// How an audit action reads to people (`area.move` → 区域移动), or the action itself
+    /// for actions later modules add before they bring their wording.
+    pub fn action(self, action: &str) -> String {
+        let key = format!("action-{}", action.replace(['.', '_'], "-"));
+        LOCALES.try_lookup(self.id(), &key).unwrap_or_else(|| action.to_string())
+    }
+
     pub fn t_args(self, key: &str, args: &[(&'static str, String)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue> =
             args.iter().map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone()))).collect();
@@ -153,6 +160,13 @@ mod tests {
         assert!(zh.len() > 50);
         assert_eq!(zh.difference(&en).collect::<Vec<_>>(), Vec::<&String>::new(), "missing in en");
         assert_eq!(en.difference(&zh).collect::<Vec<_>>(), Vec::<&String>::new(), "missing in zh-CN");
+    }
+
+    #[test]
+    fn audit_actions_have_labels() {
+        assert_eq!(Lang::ZhCn.action("area.move"), "移动区域");
+        assert_eq!(Lang::En.action("auth.login_failed"), "Failed sign-in");
+        assert_eq!(Lang::En.action("case.new_thing"), "case.new_thing");
     }
 
     #[test]

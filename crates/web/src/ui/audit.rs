@@ -98,7 +98,7 @@ pub async fn page(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c):
                     a.as_ref().map(|v| serde_json::to_string_pretty(v).unwrap_or_default()).unwrap_or_else(|| "—".into())
                 ),
             };
-            Row { seq: e.seq, when: l.datetime(&e.at), actor: e.actor_name, action: e.action, entity: format!("{}:{}", e.entity_type, e.entity_id), change }
+            Row { seq: e.seq, when: l.datetime(&e.at), actor: e.actor_name, action: l.action(&e.action), entity: format!("{}:{}", e.entity_type, e.entity_id), change }
         })
         .collect();
     let next_link = format!(

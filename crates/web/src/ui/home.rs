@@ -58,7 +58,7 @@ pub async fn page(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c):
         s.audit_log(&c.actor, AuditFilter { limit: 8, ..Default::default() })
             .await?
             .into_iter()
-            .map(|e| RecentRow { when: l.datetime(&e.at), actor: e.actor_name, action: e.action, entity: e.entity_id })
+            .map(|e| RecentRow { when: l.datetime(&e.at), actor: e.actor_name, action: l.action(&e.action), entity: e.entity_id })
             .collect()
     } else {
         Vec::new()

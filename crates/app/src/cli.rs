@@ -1,0 +1,189 @@
+//! The command line. Settings given here win over the configuration file and the environment
+//! (see `config.rs`); everything else is taken from those.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::builder::PossibleValuesParser;
+use clap::{Args, Parser, Subcommand};
+use fengqiao_domain::model::Role;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "fengqiao",
+    version,
+    about = "Fengqiao (枫桥): a self-hosted platform for grassroots governance",
+    long_about = "Fengqiao (枫桥): a self-hosted platform for grassroots governance.\n\n\
+        Settings come from built-in defaults, then a TOML file (--config or FENGQIAO_CONFIG), \
+        then FENGQIAO_* environment variables (FENGQIAO_HTTP__MAX_BODY_BYTES for [http] max_body_bytes), \
+        then command-line flags. Data lives in SQLite inside --data-dir unless --database-url names \
+        a PostgreSQL database."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub data: DataOptions,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the data is; accepted by every subcommand, before or after its name.
+#[derive(Debug, Clone, Default, Args)]
+pub struct DataOptions {
+    /// Directory holding the embedded SQLite database and the server's pid file [default: ./fengqiao-data]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Use this database instead of SQLite in the data directory: postgres://USER:PASS@HOST/DB or sqlite:PATH
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// TOML configuration file (also FENGQIAO_CONFIG)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (JSON API and web UI) until SIGTERM or Ctrl-C.
+    #[command(long_about = "Run the web server (JSON API and web UI).\n\n\
+        Opens the database, applies pending migrations, purges expired sessions every ten minutes, \
+        and serves until SIGTERM or Ctrl-C, letting requests in flight finish.")]
+    Serve(ServeArgs),
+    /// Build a demo world (Hohhot's districts, streets, communities, grids, one account per role) and serve it.
+    #[command(long_about = "Build a fresh demo world and serve it.\n\n\
+        The demo world is 呼和浩特市 with all its districts, every street and community of 新城区 \
+        and 回民区, three grids per community, and one account per role. The accounts and their \
+        password are printed before the server starts. A data directory that holds a real (non-demo) \
+        world is never touched: the command refuses and exits with an error. An earlier demo world \
+        in SQLite is replaced; on PostgreSQL it is reused and the demo accounts' passwords reset.")]
+    Demo(DemoArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage staff accounts (changes are recorded in the audit log).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Write a consistent copy of the database to a file; safe while a server is running.
+    #[command(long_about = "Write a consistent copy of the database to DEST; safe while a server is running.\n\n\
+        SQLite is copied with VACUUM INTO (the result is an ordinary SQLite file); PostgreSQL with \
+        pg_dump in its custom format. DEST must not exist yet.")]
+    Backup {
+        /// File to create
+        #[arg(value_name = "DEST")]
+        dest: PathBuf,
+    },
+    /// Replace the database with a backup made by `fengqiao backup`, then verify its audit chain.
+    #[command(long_about = "Replace the database with a backup made by `fengqiao backup`, then verify its audit chain.\n\n\
+        SQLite: the server must be stopped; the current database file is kept beside the new one as \
+        fengqiao.db.before-restore-TIMESTAMP. PostgreSQL: the backup is loaded with pg_restore --clean.")]
+    Restore {
+        /// Backup file to restore from
+        #[arg(value_name = "SRC")]
+        src: PathBuf,
+        /// Replace a database that already holds areas or accounts
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check the tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Load areas into the tree (how a new installation gets its city before its first account).
+    #[command(subcommand)]
+    Area(AreaCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AreaCommand {
+    /// Load areas from a CSV in the national division-code format.
+    #[command(long_about = "Load areas from a CSV file with the header code,name,level,parent_code \
+        (level: city, district, street, community or grid), the format of data/hohhot-divisions-2023.csv. \
+        Parents may come before or after their children in the file; areas whose code already exists are \
+        left as they are, so loading the same file twice changes nothing. With --under CODE only that area \
+        and the rows below it are loaded. Everything is validated before anything is written.")]
+    Import {
+        /// CSV file (UTF-8, with or without a byte-order mark)
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Only load this area and what lies below it, e.g. 150103 for 回民区
+        #[arg(long, value_name = "CODE")]
+        under: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on [default: 127.0.0.1:8080]
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Address and port to listen on [default: 127.0.0.1:8080]
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+    /// Password given to every demo account
+    #[arg(long, value_name = "PASSWORD", default_value = "fengqiao-demo")]
+    pub demo_password: String,
+}
+
+fn role_names() -> PossibleValuesParser {
+    PossibleValuesParser::new(Role::ALL.map(Role::as_str))
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account with a role and a home area; the role applies within that area's subtree.
+    Add {
+        /// Login name: letters, digits, '.', '_' or '-' (stored in lower case)
+        username: String,
+        /// What the account may do
+        #[arg(long, value_parser = role_names())]
+        role: String,
+        /// Code of the home area, e.g. 150103003 (光明路街道)
+        #[arg(long, value_name = "CODE")]
+        area: String,
+        /// Name shown to people [default: the username]
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// Password (at least 8 characters); without it, read from standard input or prompted for
+        #[arg(long, value_name = "PASSWORD")]
+        password: Option<String>,
+    },
+    /// Set a new password for an account and end its sessions.
+    Passwd {
+        username: String,
+        /// New password; without it, read from standard input or prompted for
+        #[arg(long, value_name = "PASSWORD")]
+        password: Option<String>,
+    },
+    /// Disable an account: it can no longer log in and its sessions end.
+    Disable { username: String },
+    /// List accounts as a table.
+    List {
+        /// Only accounts whose home area lies in this area's subtree
+        #[arg(long, value_name = "CODE")]
+        area: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the hash chain; exit 0 if intact, 1 naming the first altered or missing row.
+    Verify,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn data_options_are_accepted_after_the_subcommand() {
+        let cli = Cli::try_parse_from(["fengqiao", "user", "list", "--data-dir", "/tmp/x"]).unwrap();
+        assert_eq!(cli.data.data_dir, Some(PathBuf::from("/tmp/x")));
+        assert!(Cli::try_parse_from(["fengqiao", "user", "add", "a", "--role", "root", "--area", "1501"]).is_err());
+    }
+}
