@@ -95,7 +95,8 @@ impl Services {
         if parent.retired {
             return Err(DomainError::Conflict("error-area-parent-retired"));
         }
-        let level = parent.level.child().ok_or(DomainError::invalid("parent_code", "error-area-no-children"))?;
+        // The request is well formed; it is the parent's current state that refuses it.
+        let level = parent.level.child().ok_or(DomainError::Conflict("error-area-no-children"))?;
         let code = AreaCode::parse(&new.code)?;
         let name = validate_area_name(&new.name)?;
         let boundary = new.boundary.as_ref().map(validate_boundary).transpose()?;
@@ -152,10 +153,10 @@ impl Services {
         if let Some(parent) = &moving {
             actor.may_create_under(parent)?;
             if parent.level.child() != Some(area.level) {
-                return Err(DomainError::invalid("parent_code", "error-area-move-level"));
+                return Err(DomainError::Conflict("error-area-move-level"));
             }
             if parent.path.starts_with(&area.path) {
-                return Err(DomainError::invalid("parent_code", "error-area-move-into-self"));
+                return Err(DomainError::Conflict("error-area-move-into-self"));
             }
             if parent.retired {
                 return Err(DomainError::Conflict("error-area-parent-retired"));

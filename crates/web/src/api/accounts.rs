@@ -50,6 +50,7 @@ pub struct AccountPage {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AccountQuery {
     /// Keyset cursor: the last username of the previous page.
     pub after: Option<String>,
@@ -60,9 +61,9 @@ pub struct AccountQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts", security(("bearer" = [])), params(AccountQuery),
-    responses((status = 200, body = AccountPage), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = AccountPage), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn list(State(state): State<AppState>, caller: ApiCaller, ApiQuery(q): ApiQuery<AccountQuery>) -> Result<Json<AccountPage>, ApiError> {
-    let limit = page_limit(q.limit);
+    let limit = page_limit(q.limit)?;
     let items = state.services.accounts(&caller.actor, q.after, q.q, limit).await?;
     let next_after = (items.len() as i64 == limit).then(|| items.last().map(|u| u.username.to_string())).flatten();
     Ok(Json(AccountPage { items: items.into_iter().map(Into::into).collect(), next_after }))
@@ -70,7 +71,7 @@ pub async fn list(State(state): State<AppState>, caller: ApiCaller, ApiQuery(q):
 
 #[utoipa::path(get, path = "/api/v1/accounts/{username}", tag = "accounts", security(("bearer" = [])),
     params(("username" = String, Path)),
-    responses((status = 200, body = AccountView), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = AccountView), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn get_one(State(state): State<AppState>, caller: ApiCaller, ApiPath(username): ApiPath<String>) -> Result<Json<AccountView>, ApiError> {
     Ok(Json(state.services.account(&caller.actor, &username).await?.into()))
 }
@@ -80,7 +81,7 @@ pub async fn get_one(State(state): State<AppState>, caller: ApiCaller, ApiPath(u
 pub struct CreateAccount {
     #[schema(example = "grid-wang", min_length = 2, max_length = 64, pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")]
     pub username: String,
-    #[schema(example = "王建平", min_length = 1, max_length = 64)]
+    #[schema(example = "王建平", min_length = 1, max_length = 64, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub display_name: String,
     pub role: Role,
     #[schema(example = "150103003030G01")]
@@ -92,8 +93,8 @@ pub struct CreateAccount {
 /// Creates an account homed inside the caller's subtree, with a role no more powerful
 /// than the caller's own.
 #[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", security(("bearer" = [])), request_body = CreateAccount,
-    responses((status = 201, body = AccountView), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
-        (status = 404, body = Problem), (status = 409, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = AccountView), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn create(State(state): State<AppState>, caller: ApiCaller, ApiJson(req): ApiJson<CreateAccount>) -> Result<(StatusCode, Json<AccountView>), ApiError> {
     let new = NewAccount {
         username: req.username,
@@ -111,7 +112,7 @@ pub async fn create(State(state): State<AppState>, caller: ApiCaller, ApiJson(re
 pub struct UpdateAccount {
     #[schema(minimum = 1)]
     pub version: i64,
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(min_length = 1, max_length = 64, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub display_name: Option<String>,
     pub role: Option<Role>,
     pub home_area_code: Option<String>,
@@ -121,8 +122,8 @@ pub struct UpdateAccount {
 /// Changes an account's name, role, home area, or disables it (which ends its sessions).
 #[utoipa::path(patch, path = "/api/v1/accounts/{username}", tag = "accounts", security(("bearer" = [])), request_body = UpdateAccount,
     params(("username" = String, Path)),
-    responses((status = 200, body = AccountView), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
-        (status = 404, body = Problem), (status = 409, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = AccountView), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn update(
     State(state): State<AppState>,
     caller: ApiCaller,

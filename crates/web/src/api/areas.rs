@@ -59,6 +59,7 @@ pub struct AreaList {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ChildrenQuery {
     /// Include retired children.
     #[serde(default)]
@@ -68,7 +69,7 @@ pub struct ChildrenQuery {
 /// One area. Areas outside the caller's scope answer 404, as if they did not exist.
 #[utoipa::path(get, path = "/api/v1/areas/{code}", tag = "areas", security(("bearer" = [])),
     params(("code" = String, Path, description = "Area code")),
-    responses((status = 200, body = AreaView), (status = 400, body = Problem), (status = 401, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = AreaView), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn get_one(State(state): State<AppState>, caller: ApiCaller, ApiPath(code): ApiPath<String>) -> Result<Json<AreaView>, ApiError> {
     Ok(Json(state.services.area(&caller.actor, &code).await?.into()))
 }
@@ -76,7 +77,7 @@ pub async fn get_one(State(state): State<AppState>, caller: ApiCaller, ApiPath(c
 /// The direct children of an area, ordered by code.
 #[utoipa::path(get, path = "/api/v1/areas/{code}/children", tag = "areas", security(("bearer" = [])),
     params(("code" = String, Path, description = "Area code"), ChildrenQuery),
-    responses((status = 200, body = AreaList), (status = 400, body = Problem), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = AreaList), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn children(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -95,16 +96,16 @@ pub struct CreateArea {
     pub parent_code: String,
     #[schema(example = "150103003030G04", min_length = 2, max_length = 32, pattern = "^[0-9A-Za-z][0-9A-Za-z-]{1,31}$")]
     pub code: String,
-    #[schema(example = "第四网格", min_length = 1, max_length = 64)]
+    #[schema(example = "第四网格", min_length = 1, max_length = 64, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub name: String,
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<super::GeoJsonGeometry>)]
     pub boundary: Option<serde_json::Value>,
 }
 
 /// Creates an area below one in the caller's scope (needs the area-management permission).
 #[utoipa::path(post, path = "/api/v1/areas", tag = "areas", security(("bearer" = [])), request_body = CreateArea,
-    responses((status = 201, body = AreaView), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
-        (status = 404, body = Problem), (status = 409, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = AreaView), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn create(State(state): State<AppState>, caller: ApiCaller, ApiJson(req): ApiJson<CreateArea>) -> Result<(StatusCode, Json<AreaView>), ApiError> {
     let new = NewArea { parent_code: req.parent_code, code: req.code, name: req.name, boundary: req.boundary };
     let area = state.services.create_area(&caller.actor, new).await?;
@@ -122,14 +123,14 @@ pub struct UpdateArea {
     /// The version last read; a stale one is refused with 409.
     #[schema(minimum = 1)]
     pub version: i64,
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(min_length = 1, max_length = 64, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub name: Option<String>,
     /// Move the area (and its subtree) under another parent of the level above it.
     pub parent_code: Option<String>,
     /// Retire (true) or restore (false). An area with active children or accounts cannot retire.
     pub retired: Option<bool>,
     #[serde(default, deserialize_with = "some_nullable")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<super::GeoJsonGeometry>)]
     pub boundary: Option<Option<serde_json::Value>>,
 }
 
@@ -137,8 +138,8 @@ pub struct UpdateArea {
 /// below the caller's home area can be changed.
 #[utoipa::path(patch, path = "/api/v1/areas/{code}", tag = "areas", security(("bearer" = [])), request_body = UpdateArea,
     params(("code" = String, Path, description = "Area code")),
-    responses((status = 200, body = AreaView), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
-        (status = 404, body = Problem), (status = 409, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = AreaView), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn update(
     State(state): State<AppState>,
     caller: ApiCaller,

@@ -13,6 +13,7 @@ use crate::auth::ApiCaller;
 use crate::error::{ApiError, ApiQuery, Problem};
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Exact username of the actor.
     pub actor: Option<String>,
@@ -32,9 +33,12 @@ pub struct AuditQuery {
 }
 
 impl AuditQuery {
-    pub fn into_filter(self) -> AuditFilter {
+    pub fn into_filter(self) -> Result<AuditFilter, ApiError> {
+        if self.before.is_some_and(|b| b < 1) {
+            return Err(fengqiao_domain::DomainError::invalid("before", "error-query").into());
+        }
         let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-        AuditFilter {
+        Ok(AuditFilter {
             scope_path: String::new(),
             actor_name: clean(self.actor),
             action_prefix: clean(self.action),
@@ -43,8 +47,8 @@ impl AuditQuery {
             from: self.from,
             to: self.to,
             before_seq: self.before,
-            limit: page_limit(self.limit),
-        }
+            limit: page_limit(self.limit)?,
+        })
     }
 }
 
@@ -56,9 +60,9 @@ pub struct AuditPage {
 }
 
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", security(("bearer" = [])), params(AuditQuery),
-    responses((status = 200, body = AuditPage), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = AuditPage), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn list(State(state): State<AppState>, caller: ApiCaller, ApiQuery(q): ApiQuery<AuditQuery>) -> Result<Json<AuditPage>, ApiError> {
-    let filter = q.into_filter();
+    let filter = q.into_filter()?;
     let limit = filter.limit;
     let items = state.services.audit_log(&caller.actor, filter).await?;
     let next_before = (items.len() as i64 == limit).then(|| items.last().map(|e| e.seq)).flatten();

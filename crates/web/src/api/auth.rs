@@ -33,8 +33,8 @@ pub struct TokenResponse {
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "auth", request_body = TokenRequest,
     responses(
         (status = 200, body = TokenResponse),
-        (status = 400, body = Problem), (status = 401, body = Problem), (status = 413, body = Problem),
-        (status = 415, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
+        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"), (status = 429, body = Problem, content_type = "application/problem+json")))]
 pub async fn issue_token(
     State(state): State<AppState>,
     parts: axum::http::request::Parts,
@@ -47,7 +47,7 @@ pub async fn issue_token(
 
 /// Revokes the token presented with this request.
 #[utoipa::path(delete, path = "/api/v1/auth/token", tag = "auth", security(("bearer" = [])),
-    responses((status = 204, description = "Revoked"), (status = 401, body = Problem)))]
+    responses((status = 204, description = "Revoked"), (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn revoke_token(State(state): State<AppState>, caller: ApiCaller) -> Result<StatusCode, ApiError> {
     state.services.logout(&caller.actor, &caller.token).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -65,7 +65,7 @@ pub struct Me {
 
 /// The caller's own account and powers.
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
-    responses((status = 200, body = Me), (status = 401, body = Problem)))]
+    responses((status = 200, body = Me), (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn me(caller: ApiCaller) -> Json<Me> {
     let a = caller.actor;
     Json(Me {

@@ -31,7 +31,30 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/audit", get(audit::list))
 }
 
-/// Shared query/paging helpers.
-pub(crate) fn page_limit(limit: Option<i64>) -> i64 {
-    limit.unwrap_or(50).clamp(1, 200)
+/// The shape of an area boundary, for the OpenAPI document.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct GeoJsonGeometry {
+    #[schema(inline)]
+    r#type: GeometryType,
+    /// Positions as [longitude, latitude] in WGS84, nested as GeoJSON prescribes.
+    #[schema(value_type = Vec<Value>)]
+    coordinates: Vec<serde_json::Value>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) enum GeometryType {
+    Polygon,
+    MultiPolygon,
+}
+
+/// Page sizes outside 1–200 are refused rather than silently changed, so a client never
+/// mistakes a short page for the end of the list.
+pub(crate) fn page_limit(limit: Option<i64>) -> Result<i64, crate::error::ApiError> {
+    match limit {
+        None => Ok(50),
+        Some(n) if (1..=200).contains(&n) => Ok(n),
+        Some(_) => Err(fengqiao_domain::DomainError::invalid("limit", "error-query").into()),
+    }
 }

@@ -83,7 +83,7 @@ pub async fn page(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c):
         before: f.before,
         limit: Some(50),
     };
-    let filter = q.into_filter();
+    let filter = q.into_filter().map_err(|e| PageError(e.0))?;
     let limit = filter.limit;
     let entries = state.services.audit_log(&c.actor, filter).await?;
     let next_before = (entries.len() as i64 == limit).then(|| entries.last().map(|e| e.seq)).flatten();

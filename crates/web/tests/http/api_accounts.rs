@@ -21,6 +21,10 @@ async fn admins_manage_accounts_inside_their_subtree() {
         assert!(names.contains(&"grid-wang".to_string()) && names.contains(&"street".to_string()));
         assert!(!names.contains(&"xc".to_string()) && !names.contains(&"admin".to_string()), "{names:?}");
         assert_eq!(app.get(&hm, "/api/v1/accounts/xc").await.0, 404);
+        // Page sizes outside 1–200 are refused, not silently changed.
+        assert_eq!(app.get(&hm, "/api/v1/accounts?limit=0").await.0, 422);
+        assert_eq!(app.get(&hm, "/api/v1/accounts?limit=500").await.0, 422);
+        assert_eq!(app.get(&hm, "/api/v1/accounts?limit=ten").await.0, 422);
         let (_, one) = app.get(&hm, "/api/v1/accounts?limit=1").await;
         assert!(one["next_after"].is_string());
 
@@ -81,6 +85,7 @@ async fn audit_is_scoped_and_needs_the_permission() {
         let leader = app.token("leader").await;
         assert_eq!(app.get(&leader, "/api/v1/audit").await.0, 200);
         assert_eq!(app.get(&leader, "/api/v1/audit?from=yesterday").await.0, 422);
+        assert_eq!(app.get(&leader, "/api/v1/audit?before=0").await.0, 422);
         let (_, p) = app.get(&leader, "/api/v1/audit?limit=2").await;
         let before = p["next_before"].as_i64().unwrap();
         let (_, p2) = app.get(&leader, &format!("/api/v1/audit?limit=2&before={before}")).await;

@@ -103,7 +103,7 @@ async fn area_changes_outside_powers_or_scope_are_refused() {
             // Parent outside the caller's scope: as if it did not exist.
             (&street, Method::POST, "/api/v1/areas", json!({"parent_code": "150102002", "code": "150102002099", "name": "x"}), 404),
             // Grids have no children.
-            (&street, Method::POST, "/api/v1/areas", json!({"parent_code": "150103003030G01", "code": "X2", "name": "x"}), 422),
+            (&street, Method::POST, "/api/v1/areas", json!({"parent_code": "150103003030G01", "code": "X2", "name": "x"}), 409),
             // Taken code, bad code, empty name, unknown field, wrong type.
             (&street, Method::POST, "/api/v1/areas", json!({"parent_code": "150103003030", "code": "150103003030G01", "name": "x"}), 409),
             (&street, Method::POST, "/api/v1/areas", json!({"parent_code": "150103003030", "code": "a/b", "name": "x"}), 422),
@@ -115,8 +115,8 @@ async fn area_changes_outside_powers_or_scope_are_refused() {
             (&street, Method::PATCH, "/api/v1/areas/150103003", json!({"version": 1, "name": "x"}), 403),
             (&hm, Method::PATCH, "/api/v1/areas/150102", json!({"version": 1, "name": "x"}), 404),
             // Moving a community under a grid (wrong level) or under itself.
-            (&street, Method::PATCH, "/api/v1/areas/150103003030", json!({"version": 1, "parent_code": "150103003001G01"}), 422),
-            (&hm, Method::PATCH, "/api/v1/areas/150103003", json!({"version": 1, "parent_code": "150103003"}), 422),
+            (&street, Method::PATCH, "/api/v1/areas/150103003030", json!({"version": 1, "parent_code": "150103003001G01"}), 409),
+            (&hm, Method::PATCH, "/api/v1/areas/150103003", json!({"version": 1, "parent_code": "150103003"}), 409),
             (&street, Method::PATCH, "/api/v1/areas/150103003030", json!({"version": 1, "retired": "yes"}), 422),
         ];
         for (token, method, path, body, want) in cases {
