@@ -1,0 +1,177 @@
+//! `cargo xtask bench`: HTTP throughput and latency of the release build
+//! under wrk, with server and load pinned to different cores.
+
+mod report;
+mod wrk;
+
+use std::process::{Command, ExitCode};
+use std::time::Duration;
+
+use crate::http;
+use crate::install::{self, Needs};
+use crate::process::{describe, query, run_tee, which};
+use crate::server::{DemoServer, Launch};
+use crate::workspace::{binary, cargo, root};
+
+const AREA_PATH: &str = "/api/v1/areas/150103/children";
+const SECONDS: u32 = 10;
+const CONNECTIONS: u32 = 16;
+
+pub struct Options {
+    pub install: bool,
+}
+
+pub fn run(opts: Options) -> ExitCode {
+    match bench(opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn bench(opts: Options) -> Result<(), String> {
+    if opts.install {
+        install::ensure(Needs {
+            wrk: true,
+            ..Needs::default()
+        })?;
+    }
+    which("wrk").ok_or("wrk is not installed (apt-get install wrk)")?;
+    // On fewer than 2 cores pinning apart is impossible; running unpinned
+    // still gives a number, and the report says which it was.
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let pin = cores >= 2 && which("taskset").is_some();
+    let (server_cpu, load_cpu) = if pin {
+        (Some(0), Some(1))
+    } else {
+        (None, None)
+    };
+
+    let build = run_tee(
+        cargo().args(["build", "--release", "-p", "fengqiao"]),
+        Duration::from_secs(40 * 60),
+    )?;
+    if !build.success() {
+        return Err("`cargo build --release -p fengqiao` failed".into());
+    }
+    let bin = binary("release");
+    let mut server = DemoServer::start(Launch {
+        binary: &bin,
+        database_url: None,
+        cpu: server_cpu,
+    })?;
+    let token = server.admin_token()?;
+    let bearer = format!("Authorization: Bearer {token}");
+    // A benchmark of 401s would look splendid and mean nothing.
+    let probe = http::get(
+        server.addr(),
+        AREA_PATH,
+        &[("Authorization", &format!("Bearer {token}"))],
+    )
+    .map_err(|e| format!("GET {AREA_PATH}: {e}"))?;
+    if probe.status != 200 {
+        return Err(format!(
+            "GET {AREA_PATH} with the admin token answered {}: {}",
+            probe.status, probe.body
+        ));
+    }
+
+    let targets = [
+        ("`GET /healthz`", "/healthz", false),
+        (
+            "`GET /api/v1/areas/150103/children` (bearer token)",
+            AREA_PATH,
+            true,
+        ),
+    ];
+    let mut rows = Vec::new();
+    for (label, path, authed) in targets {
+        let load = |base: &str, header: Option<&'static str>| wrk::Load {
+            url: format!("{base}{path}"),
+            header,
+            cpu: load_cpu,
+            seconds: SECONDS,
+            connections: CONNECTIONS,
+        };
+        let header = authed.then_some(bearer.as_str());
+        let figures = wrk::run(&wrk::Load {
+            header,
+            ..load(&server.base_url(), None)
+        })?;
+        // What BENCHMARKS.md shows: no throwaway port, no token.
+        let shown = load(
+            "http://127.0.0.1:<port>",
+            authed.then_some("Authorization: Bearer <token>"),
+        );
+        rows.push(report::Row {
+            label: label.to_string(),
+            figures,
+            command: describe(&wrk::command(&shown)),
+        });
+    }
+    let peak_rss_kib = peak_rss_kib(server.pid());
+    if let Some(problem) = server.stop() {
+        eprintln!("xtask: {problem}");
+    }
+
+    let pin_note = if pin { "taskset -c 0 " } else { "" };
+    let ctx = report::Context {
+        date: query(Command::new("date").args(["-u", "+%Y-%m-%d"]))
+            .map(|d| d.trim().to_string())
+            .unwrap_or_default(),
+        commit: commit(),
+        cpu: format!(
+            "{} ({cores} cores{})",
+            cpu_model(),
+            if pin { "" } else { ", unpinned" }
+        ),
+        server_command: format!(
+            "{pin_note}target/release/fengqiao demo --listen 127.0.0.1:<port> --data-dir <tmp>"
+        ),
+        peak_rss_kib,
+    };
+    let section = report::section(&ctx, &rows);
+    println!("\n{section}");
+    let path = root().join("BENCHMARKS.md");
+    report::update_file(&path, &section).map_err(|e| format!("{}: {e}", path.display()))?;
+    println!("updated {}", path.display());
+    Ok(())
+}
+
+/// VmHWM is the resident-set high-water mark over the process's life,
+/// which is what matters for sizing a host; VmRSS would be a snapshot.
+fn peak_rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn commit() -> String {
+    let git = |args: &[&str]| query(Command::new("git").args(args).current_dir(root()));
+    let Some(head) = git(&["rev-parse", "--short", "HEAD"]) else {
+        return "(none yet)".into();
+    };
+    let dirty = git(&["status", "--porcelain", "--untracked-files=no"])
+        .is_some_and(|s| !s.trim().is_empty());
+    format!(
+        "{}{}",
+        head.trim(),
+        if dirty { " + local changes" } else { "" }
+    )
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, m)| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into())
+}
