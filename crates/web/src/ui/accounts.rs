@@ -8,7 +8,7 @@ use fengqiao_domain::model::User;
 use fengqiao_domain::services::{AccountChange, NewAccount};
 use serde::Deserialize;
 
-use super::{Base, grantable_roles, refused, render_with, role_label};
+use super::{Base, Htmx, grantable_roles, refused, render_with, role_label};
 use crate::AppState;
 use crate::auth::{PageCaller, SignedIn, urlencode};
 use crate::error::{PageError, PageForm};
@@ -50,6 +50,16 @@ struct ListPage {
     error: Option<String>,
 }
 
+/// The rows alone, for htmx's search-as-you-type.
+#[derive(Template)]
+#[template(path = "accounts_rows.html")]
+struct ListRows {
+    l: Lang,
+    q: String,
+    rows: Vec<Row>,
+    next_after: Option<String>,
+}
+
 #[derive(Deserialize)]
 pub struct ListQuery {
     q: Option<String>,
@@ -59,7 +69,7 @@ pub struct ListQuery {
 
 const PAGE: i64 = 50;
 
-async fn show_list(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, q: ListQuery, form: NewAccountForm, error: Option<String>, status: StatusCode) -> Result<Response, PageError> {
+async fn show_list(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, q: ListQuery, form: NewAccountForm, error: Option<String>, status: StatusCode, fragment: bool) -> Result<Response, PageError> {
     let users = state.services.accounts(&c.actor, q.after.clone(), q.q.clone(), PAGE).await?;
     let next_after = (users.len() as i64 == PAGE).then(|| users.last().map(|u| u.username.to_string())).flatten();
     let rows = users
@@ -72,6 +82,9 @@ async fn show_list(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, q: List
             disabled: u.disabled,
         })
         .collect();
+    if fragment {
+        return Ok(render_with(status, &ListRows { l, q: q.q.unwrap_or_default(), rows, next_after }));
+    }
     let page = ListPage {
         base: Base::new(Some(c), "accounts", &uri.to_string(), super::notice(l, q.ok.as_deref())),
         csrf: c.csrf().to_string(),
@@ -86,8 +99,8 @@ async fn show_list(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, q: List
     Ok(render_with(status, &page))
 }
 
-pub async fn list(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c): SignedIn, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
-    show_list(&state, l, &c, &uri, q, NewAccountForm::default(), None, StatusCode::OK).await
+pub async fn list(State(state): State<AppState>, l: Lang, uri: Uri, Htmx(fragment): Htmx, SignedIn(c): SignedIn, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
+    show_list(&state, l, &c, &uri, q, NewAccountForm::default(), None, StatusCode::OK, fragment).await
 }
 
 pub async fn create(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c): SignedIn, PageForm(f): PageForm<NewAccountForm>) -> Result<Response, PageError> {
@@ -104,7 +117,7 @@ pub async fn create(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c
             Some(status) => {
                 let q = ListQuery { q: None, after: None, ok: None };
                 let form = NewAccountForm { password: String::new(), ..f };
-                show_list(&state, l, &c, &uri, q, form, Some(l.t(e.code())), status).await
+                show_list(&state, l, &c, &uri, q, form, Some(l.t(e.code())), status, false).await
             }
             None => Err(e.into()),
         },

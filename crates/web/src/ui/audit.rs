@@ -8,7 +8,7 @@ use chrono::{NaiveDate, TimeZone};
 use fengqiao_domain::DomainError;
 use serde::Deserialize;
 
-use super::{Base, render};
+use super::{Base, Htmx, render};
 use crate::AppState;
 use crate::api::AuditQueryParams;
 use crate::auth::{SignedIn, urlencode};
@@ -54,6 +54,17 @@ struct AuditPage {
     error: Option<String>,
 }
 
+/// The rows alone, for htmx when a filter changes.
+#[derive(Template)]
+#[template(path = "audit_rows.html")]
+struct AuditRows {
+    l: Lang,
+    rows: Vec<Row>,
+    next_before: Option<i64>,
+    next_link: String,
+    error: Option<String>,
+}
+
 /// Start of a Shanghai calendar day in UTC.
 fn day_start(s: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, DomainError> {
     if s.trim().is_empty() {
@@ -67,7 +78,7 @@ fn day_start(s: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, DomainErr
     Ok(Some(local.with_timezone(&chrono::Utc)))
 }
 
-pub async fn page(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c): SignedIn, Query(f): Query<Filters>) -> Result<Response, PageError> {
+pub async fn page(State(state): State<AppState>, l: Lang, uri: Uri, Htmx(fragment): Htmx, SignedIn(c): SignedIn, Query(f): Query<Filters>) -> Result<Response, PageError> {
     let (from, to) = match (day_start(&f.from), day_start(&f.to)) {
         (Ok(a), Ok(b)) => (a, b.map(|t| t + chrono::Duration::days(1))),
         _ => (None, None),
@@ -105,6 +116,9 @@ pub async fn page(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c):
         "/audit?actor={}&entity_type={}&entity_id={}&action={}&from={}&to={}&before=",
         urlencode(&f.actor), urlencode(&f.entity_type), urlencode(&f.entity_id), urlencode(&f.action), urlencode(&f.from), urlencode(&f.to)
     );
+    if fragment {
+        return Ok(render(&AuditRows { l, rows, next_before, next_link, error: date_error }));
+    }
     let page = AuditPage { base: Base::new(Some(&c), "audit", &uri.to_string(), None), f, rows, next_before, next_link, error: date_error, l };
     Ok(render(&page))
 }

@@ -38,6 +38,18 @@ pub fn router() -> Router<AppState> {
         .route("/audit", get(audit::page))
 }
 
+/// Whether htmx made this request: it then wants only the fragment it swaps in, not the
+/// whole page (the same handler serves both, so pages keep working without JavaScript).
+pub struct Htmx(pub bool);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Htmx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Htmx(parts.headers.get("hx-request").is_some_and(|v| v == "true")))
+    }
+}
+
 /// What the navigation needs to know about the signed-in user.
 pub struct Nav {
     pub display_name: String,

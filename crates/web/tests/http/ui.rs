@@ -128,3 +128,17 @@ async fn grid_worker_sees_no_admin_pages() {
         assert_eq!(b.get(app.url("/no/such/page")).send().await.unwrap().status(), 404);
     }
 }
+
+#[tokio::test]
+async fn htmx_gets_fragments_and_plain_requests_get_pages() {
+    for app in TestApp::all().await {
+        let b = app.browser();
+        sign_in(&app, &b, "hm").await;
+        let full = b.get(app.url("/accounts?q=street")).send().await.unwrap().text().await.unwrap();
+        assert!(full.starts_with("<!doctype html>") && full.contains("id=\"account-rows\""));
+        let part = b.get(app.url("/accounts?q=street")).header("hx-request", "true").send().await.unwrap().text().await.unwrap();
+        assert!(!part.contains("<html") && part.contains("href=\"/accounts/street\"") && !part.contains("href=\"/accounts/hm\""), "{part}");
+        let part = b.get(app.url("/audit?action=auth.login")).header("hx-request", "true").send().await.unwrap().text().await.unwrap();
+        assert!(!part.contains("<html") && part.contains("<table>"), "{part}");
+    }
+}
