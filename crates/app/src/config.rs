@@ -16,7 +16,7 @@ use crate::cli::DataOptions;
 
 /// Environment keys that are settings; other `FENGQIAO_*` variables (the config file's path,
 /// test harness switches) are not, and must not trip the unknown-key check.
-const SETTING_KEYS: [&str; 6] = ["listen", "data_dir", "database_url", "http", "auth", "log"];
+const SETTING_KEYS: [&str; 7] = ["listen", "data_dir", "database_url", "http", "auth", "log", "privacy"];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -27,8 +27,20 @@ pub struct Config {
     pub database_url: Option<String>,
     pub http: HttpConfig,
     pub auth: AuthConfig,
+    pub privacy: PrivacyConfig,
     /// A tracing filter, e.g. "info,sqlx=warn" or "debug".
     pub log: String,
+}
+
+/// Keys for personal data at rest (see `keys.rs`). Empty on SQLite means: use the key file
+/// in the data directory, creating it on first use.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PrivacyConfig {
+    /// Encryption keys, `ID:BASE64`, newest first; older ones only decrypt until rotated away.
+    pub keys: Vec<String>,
+    /// Key of the keyed hashes used for exact lookup; never changes once data exists.
+    pub index_key: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -98,6 +110,7 @@ impl Default for Config {
             database_url: None,
             http: HttpConfig::default(),
             auth: AuthConfig::default(),
+            privacy: PrivacyConfig::default(),
             log: "info,sqlx=warn".to_string(),
         }
     }

@@ -43,8 +43,20 @@ pub async fn open_existing(db: &Database) -> anyhow::Result<Arc<dyn Store>> {
     open_or_create(db).await
 }
 
-pub fn services(store: Arc<dyn Store>, config: &Config) -> Services {
-    Services::new(store, Arc::new(SystemClock), config.auth_settings())
+/// Services for console commands: personal data is reachable only where keys are at hand
+/// (configured, or the SQLite key file); commands that never touch it work regardless.
+pub fn services(store: Arc<dyn Store>, config: &Config) -> anyhow::Result<Services> {
+    match crate::keys::vault(config) {
+        Ok(vault) => services_with(store, config, vault),
+        Err(_) if matches!(config.database()?, Database::Postgres(_)) => {
+            Ok(Services::without_personal_data(store, Arc::new(SystemClock), config.auth_settings()))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub fn services_with(store: Arc<dyn Store>, config: &Config, vault: fengqiao_domain::privacy::Vault) -> anyhow::Result<Services> {
+    Ok(Services::new(store, Arc::new(SystemClock), config.auth_settings(), Arc::new(vault)))
 }
 
 /// What a SQLite file holds, as far as the demo and restore commands care.

@@ -7,6 +7,7 @@ mod config;
 mod database;
 mod demo;
 mod jobs;
+mod keys;
 mod messages;
 mod pidfile;
 mod table;

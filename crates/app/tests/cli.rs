@@ -74,7 +74,7 @@ async fn seed_real_world(data_dir: &Path) {
     std::fs::create_dir_all(data_dir).unwrap();
     let store = SqliteStore::open(&data_dir.join(SQLITE_FILE)).await.unwrap();
     store.migrate().await.unwrap();
-    let services = Services::new(Arc::new(store), Arc::new(SystemClock), AuthSettings::default());
+    let services = Services::new(Arc::new(store), Arc::new(SystemClock), AuthSettings::default(), std::sync::Arc::new(fengqiao_domain::privacy::Vault::for_tests()));
     let rows = [
         row("1501", "呼和浩特市", "city", "15"),
         row("150102", "新城区", "district", "1501"),
@@ -356,7 +356,7 @@ async fn postgres_backup_and_restore_round_trip() {
     assert!(run(pg(&["migrate"])).stdout.contains("PostgreSQL database"));
     {
         let store = fengqiao_store::PgStore::connect(&url).await.unwrap();
-        let services = Services::new(Arc::new(store), Arc::new(SystemClock), AuthSettings::default());
+        let services = Services::new(Arc::new(store), Arc::new(SystemClock), AuthSettings::default(), std::sync::Arc::new(fengqiao_domain::privacy::Vault::for_tests()));
         services.import_divisions(&operator("seed"), &[row("1501", "呼和浩特市", "city", "15")]).await.unwrap();
     }
     let add = |name: &str| run(pg(&["user", "add", name, "--role", "grid_worker", "--area", "1501", "--password", "secret-pass-1"]));

@@ -4,6 +4,7 @@
 pub mod error;
 pub mod model;
 pub mod ports;
+pub mod privacy;
 pub mod rules;
 pub mod services;
 

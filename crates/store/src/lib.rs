@@ -5,6 +5,7 @@
 
 mod error;
 mod postgres;
+mod registry;
 mod shared;
 mod sqlite;
 

@@ -90,3 +90,4 @@ pub fn pg_tool(name: &str) -> std::path::PathBuf {
 }
 
 impl_store!(PgStore, Postgres, sqlx::postgres::PgRow, PgConnection, lock = " FOR UPDATE");
+crate::registry::impl_registry_store!(PgStore, sqlx::postgres::PgRow, PgConnection);

@@ -1,6 +1,9 @@
 //! One conformance suite for every `Store` method, run against each backend available
 //! (SQLite always; PostgreSQL when the test command provides a server).
 
+#[path = "conformance/registry.rs"]
+mod registry;
+
 use chrono::{Duration, Utc};
 use fengqiao_domain::DomainError;
 use fengqiao_domain::model::{Area, AreaCode, AreaLevel, AuditFilter, NewAudit, Role, Session, SessionKind, User, Username};
@@ -9,11 +12,11 @@ use fengqiao_domain::rules::audit_chain::{ChainVerifier, truncate_to_micros};
 use fengqiao_store::testing;
 use uuid::Uuid;
 
-fn now() -> chrono::DateTime<Utc> {
+pub(crate) fn now() -> chrono::DateTime<Utc> {
     truncate_to_micros(Utc::now())
 }
 
-fn area(code: &str, level: AreaLevel, parent: Option<&Area>) -> Area {
+pub(crate) fn area(code: &str, level: AreaLevel, parent: Option<&Area>) -> Area {
     let code = AreaCode::parse(code).unwrap();
     let path = match parent {
         Some(p) => Area::child_path(&p.path, &code),
@@ -34,7 +37,7 @@ fn area(code: &str, level: AreaLevel, parent: Option<&Area>) -> Area {
     }
 }
 
-fn audit(action: &str, path: &str) -> NewAudit {
+pub(crate) fn audit(action: &str, path: &str) -> NewAudit {
     NewAudit {
         at: now(),
         actor_id: None,
@@ -66,7 +69,7 @@ fn user(name: &str, home: &Area, role: Role) -> User {
 }
 
 /// city 1501 → district 150103 → street 150103003 → community 150103003030, plus district 150102.
-async fn tree(s: &dyn Store) -> Vec<Area> {
+pub(crate) async fn tree(s: &dyn Store) -> Vec<Area> {
     let city = area("1501", AreaLevel::City, None);
     let hm = area("150103", AreaLevel::District, Some(&city));
     let xc = area("150102", AreaLevel::District, Some(&city));

@@ -14,7 +14,7 @@ use crate::messages::Explain;
 pub async fn import(config: &Config, db: &Database, file: &Path, under: Option<&str>) -> anyhow::Result<ExitCode> {
     let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let rows = parse(text.trim_start_matches('\u{feff}'), under)?;
-    let services = database::services(database::open_or_create(db).await?, config);
+    let services = database::services(database::open_or_create(db).await?, config)?;
     let op = operator(&format!("cli:{}", super::login_name()));
     let created = services.import_divisions(&op, &rows).await.explained()?;
     println!("{} rows read, {created} areas created, {} already present", rows.len(), rows.len() - created);

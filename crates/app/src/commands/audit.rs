@@ -10,7 +10,7 @@ use crate::messages::Explain;
 
 pub async fn run(config: &Config, db: &Database) -> anyhow::Result<ExitCode> {
     let store = database::open_existing(db).await?;
-    verify(&database::services(store, config)).await
+    verify(&database::services(store, config)?).await
 }
 
 /// Prints the verification result; a broken chain is exit code 1 so scripts and monitoring

@@ -41,7 +41,7 @@ pub async fn run(config: &Config, db: &Database, demo_password: &str) -> anyhow:
             db.describe()
         ),
     }
-    let services = database::services(store, config);
+    let services = database::services_with(store, config, crate::keys::demo_vault(config)?)?;
     let built = demo::build(&services, demo_password).await?;
     if preparation == Preparation::Reused {
         println!("{} demo accounts were missing and have been created.\n", built.accounts_created);
@@ -147,7 +147,7 @@ mod tests {
     }
 
     fn services(store: Arc<dyn Store>) -> Services {
-        Services::new(store, Arc::new(SystemClock), AuthSettings::default())
+        Services::new(store, Arc::new(SystemClock), AuthSettings::default(), std::sync::Arc::new(fengqiao_domain::privacy::Vault::for_tests()))
     }
 
     async fn refuses_and_changes_nothing(db: &Database) {

@@ -23,7 +23,7 @@ pub async fn run(config: &Config, db: &Database, src: &Path, force: bool) -> any
     }
     println!("restored {} from {}", db.describe(), src.display());
     let store = database::open_or_create(db).await?;
-    audit::verify(&database::services(store, config)).await
+    audit::verify(&database::services(store, config)?).await
 }
 
 fn refuse_overwrite(db: &Database) -> anyhow::Error {

@@ -22,7 +22,9 @@ pub async fn run(config: &Config, db: &Database) -> anyhow::Result<ExitCode> {
         pidfile::refuse_if_running(dir, "starting another server on it")?;
     }
     let store = database::open_or_create(db).await?;
-    serve(config, db, database::services(store, config)).await?;
+    // A server must be able to read what it shows: no keys, no start.
+    let vault = crate::keys::vault(config)?;
+    serve(config, db, database::services_with(store, config, vault)?).await?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -17,7 +17,7 @@ use crate::messages::Explain;
 use crate::{database, table};
 
 pub async fn run(config: &Config, db: &Database, cmd: UserCommand) -> anyhow::Result<ExitCode> {
-    let services = database::services(database::open_existing(db).await?, config);
+    let services = database::services(database::open_existing(db).await?, config)?;
     let op = operator(&format!("cli:{}", super::login_name()));
     match cmd {
         UserCommand::Add { username, role, area, name, password } => {

@@ -8,7 +8,7 @@ use super::*;
 
 async fn demo_services() -> (fengqiao_store::testing::TestDb, Services) {
     let db = fengqiao_store::testing::sqlite().await;
-    let services = Services::new(db.store.clone(), Arc::new(SystemClock), AuthSettings::default());
+    let services = Services::new(db.store.clone(), Arc::new(SystemClock), AuthSettings::default(), std::sync::Arc::new(fengqiao_domain::privacy::Vault::for_tests()));
     (db, services)
 }
 

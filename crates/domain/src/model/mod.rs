@@ -2,6 +2,9 @@
 
 pub mod area;
 pub mod audit;
+pub mod partner;
+pub mod place;
+pub mod resident;
 pub mod session;
 pub mod user;
 
@@ -9,3 +12,6 @@ pub use area::{Area, AreaCode, AreaLevel};
 pub use audit::{AuditEntry, AuditFilter, NewAudit};
 pub use session::{Session, SessionKind};
 pub use user::{Role, User, Username};
+pub use partner::{Assignment, OrgKind, Organisation, Person, PersonKind, Profession};
+pub use place::{Building, Entrance, Estate, Household};
+pub use resident::{Protected, Relation, Resident};

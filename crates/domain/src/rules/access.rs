@@ -16,23 +16,39 @@ pub enum Permission {
     ManageAreas,
     ManageAccounts,
     ViewAudit,
+    /// See places, households and residents (personal data masked).
+    ViewRegistry,
+    /// Record and change places, households and residents.
+    ManageRegistry,
+    /// Record people who serve, organisations and grid duty lists.
+    ManagePeople,
+    /// See a full ID number or phone, with a stated reason; every reveal is audited.
+    RevealPersonalData,
 }
 
 impl Role {
     pub fn permissions(self) -> &'static [Permission] {
         use Permission::*;
         match self {
-            Role::SystemAdmin => &[ViewAreas, ManageAreas, ManageAccounts, ViewAudit],
-            Role::DistrictStaff => &[ViewAreas, ManageAreas, ManageAccounts, ViewAudit],
-            Role::StreetStaff => &[ViewAreas, ManageAreas, ManageAccounts, ViewAudit],
-            Role::CommunityStaff => &[ViewAreas, ManageAreas, ManageAccounts],
-            Role::Leader => &[ViewAreas, ViewAudit],
-            Role::GridWorker
-            | Role::Mediator
-            | Role::LegalAdviser
-            | Role::BuildingHead
-            | Role::EntranceHead
-            | Role::Partner => &[ViewAreas],
+            Role::SystemAdmin | Role::DistrictStaff | Role::StreetStaff => &[
+                ViewAreas,
+                ManageAreas,
+                ManageAccounts,
+                ViewAudit,
+                ViewRegistry,
+                ManageRegistry,
+                ManagePeople,
+                RevealPersonalData,
+            ],
+            Role::CommunityStaff => {
+                &[ViewAreas, ManageAreas, ManageAccounts, ViewRegistry, ManageRegistry, ManagePeople, RevealPersonalData]
+            }
+            Role::GridWorker => &[ViewAreas, ViewRegistry, ManageRegistry, RevealPersonalData],
+            Role::Mediator => &[ViewAreas, ViewRegistry, RevealPersonalData],
+            Role::Leader => &[ViewAreas, ViewAudit, ViewRegistry],
+            Role::LegalAdviser | Role::BuildingHead | Role::EntranceHead => &[ViewAreas, ViewRegistry],
+            // Partner units see the territory, never residents.
+            Role::Partner => &[ViewAreas],
         }
     }
 
@@ -111,6 +127,15 @@ impl Actor {
     pub fn may_create_under(&self, parent: &Area) -> Result<()> {
         self.may_see_area(parent)?;
         self.require(Permission::ManageAreas)
+    }
+
+    /// Anything recorded under an area path: in scope, and the role has the permission.
+    /// Outside the scope it is not found, whatever the permission.
+    pub fn may_in(&self, p: Permission, path: &str, not_found: &'static str) -> Result<()> {
+        if !self.covers(path) {
+            return Err(DomainError::NotFound(not_found));
+        }
+        self.require(p)
     }
 
     /// Seeing an account: its home must be in the caller's subtree.

@@ -5,6 +5,7 @@ mod accounts;
 mod areas;
 mod audit;
 mod auth;
+pub mod registry;
 
 use std::sync::Arc;
 
@@ -46,11 +47,22 @@ pub struct Services {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub auth: AuthSettings,
+    /// Keys for personal data at rest. Absent for console work that never touches personal
+    /// data (accounts, audit) on a server whose keys are kept elsewhere.
+    vault: Option<Arc<crate::privacy::Vault>>,
 }
 
 impl Services {
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, auth: AuthSettings) -> Self {
-        Services { store, clock, auth }
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, auth: AuthSettings, vault: Arc<crate::privacy::Vault>) -> Self {
+        Services { store, clock, auth, vault: Some(vault) }
+    }
+
+    pub fn without_personal_data(store: Arc<dyn Store>, clock: Arc<dyn Clock>, auth: AuthSettings) -> Self {
+        Services { store, clock, auth, vault: None }
+    }
+
+    pub(crate) fn vault(&self) -> Result<&crate::privacy::Vault, crate::DomainError> {
+        self.vault.as_deref().ok_or_else(|| crate::DomainError::Internal("personal data keys are not configured on this node".into()))
     }
 
     fn audit(

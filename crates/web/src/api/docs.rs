@@ -5,7 +5,7 @@ use axum::response::Html;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{accounts, areas, audit, auth, health};
+use super::{accounts, areas, audit, auth, health, registry};
 use crate::error::Problem;
 
 #[derive(OpenApi)]
@@ -18,12 +18,19 @@ use crate::error::Problem;
         areas::get_one, areas::children, areas::create, areas::update,
         accounts::list, accounts::get_one, accounts::create, accounts::update,
         audit::list,
+        registry::residents::list, registry::residents::get_one, registry::residents::create, registry::residents::update,
+        registry::residents::reveal,
+        registry::places::households, registry::places::household, registry::places::create_household,
+        registry::places::estates, registry::places::create_estate, registry::places::create_building, registry::places::building,
+        registry::people::list, registry::people::create, registry::people::organisations, registry::people::create_organisation,
+        registry::people::serving, registry::people::set_duties,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
     tags((name = "areas", description = "The area tree: city → district → street → community → grid"),
          (name = "accounts", description = "Staff accounts, roles and scope"),
-         (name = "audit", description = "The append-only, hash-chained audit log"))
+         (name = "audit", description = "The append-only, hash-chained audit log"),
+         (name = "registry", description = "Estates, buildings, households, residents (personal data masked), people who serve"))
 )]
 pub struct ApiDoc;
 

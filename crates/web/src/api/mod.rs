@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod docs;
 mod health;
+pub mod registry;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/accounts", get(accounts::list).post(accounts::create))
         .route("/api/v1/accounts/{username}", get(accounts::get_one).patch(accounts::update))
         .route("/api/v1/audit", get(audit::list))
+        .merge(registry::router())
 }
 
 /// The shape of an area boundary, for the OpenAPI document.

@@ -83,7 +83,7 @@ async fn seed(s: &Services) {
 impl TestApp {
     pub async fn start(db: TestDb, config: WebConfig) -> TestApp {
         let clock = Arc::new(ManualClock(Mutex::new(fengqiao_domain::ports::SystemClock.now())));
-        let services = Services::new(db.store.clone(), clock.clone(), AuthSettings::default());
+        let services = Services::new(db.store.clone(), clock.clone(), AuthSettings::default(), std::sync::Arc::new(fengqiao_domain::privacy::Vault::for_tests()));
         seed(&services).await;
         let app = fengqiao_web::router(AppState::new(services.clone(), config));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -6,6 +6,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+mod registry;
+
+pub use registry::{HouseholdQuery, Page, RegistryBatch, RegistryStore, ResidentQuery};
+
 use crate::error::Result;
 use crate::model::{Area, AuditEntry, AuditFilter, NewAudit, Session, User};
 
@@ -34,7 +38,7 @@ pub struct UserQuery {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: RegistryStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn migrate(&self) -> Result<()>;
     async fn ping(&self) -> Result<()>;

@@ -1,0 +1,98 @@
+//! What the registry (places, residents, people who serve) needs from storage. Like `Store`,
+//! every write is one transaction together with its audit rows; every list is scoped by an
+//! area path and paged by key, never counted in full.
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use crate::error::Result;
+use crate::model::{
+    Assignment, Building, Entrance, Estate, Household, NewAudit, OrgKind, Organisation, Person, PersonKind, Resident,
+};
+
+/// New records written together, e.g. a household with its residents, or a whole demo world.
+#[derive(Debug, Clone, Default)]
+pub struct RegistryBatch {
+    pub organisations: Vec<Organisation>,
+    pub people: Vec<Person>,
+    pub assignments: Vec<Assignment>,
+    pub estates: Vec<Estate>,
+    pub buildings: Vec<Building>,
+    pub entrances: Vec<Entrance>,
+    pub households: Vec<Household>,
+    pub residents: Vec<Resident>,
+    /// (grid area id, duties in order)
+    pub duties: Vec<(Uuid, Vec<String>)>,
+}
+
+impl RegistryBatch {
+    pub fn is_empty(&self) -> bool {
+        self.organisations.is_empty()
+            && self.people.is_empty()
+            && self.assignments.is_empty()
+            && self.estates.is_empty()
+            && self.buildings.is_empty()
+            && self.entrances.is_empty()
+            && self.households.is_empty()
+            && self.residents.is_empty()
+            && self.duties.is_empty()
+    }
+}
+
+/// A keyset page request: rows after `after` (by id), at most `limit`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Page {
+    pub scope_path: String,
+    pub text: Option<String>,
+    pub after: Option<Uuid>,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResidentQuery {
+    pub page: Page,
+    pub household_id: Option<Uuid>,
+    pub building_id: Option<Uuid>,
+    pub tag: Option<String>,
+    /// Born on or before (elderly filter).
+    pub born_by: Option<NaiveDate>,
+    /// Born after (children filter).
+    pub born_after: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HouseholdQuery {
+    pub page: Page,
+    pub building_id: Option<Uuid>,
+}
+
+#[async_trait]
+pub trait RegistryStore: Send + Sync {
+    async fn insert_registry(&self, batch: &RegistryBatch, audit: &[NewAudit]) -> Result<()>;
+    async fn update_household(&self, h: &Household, expected_version: i64, audit: &NewAudit) -> Result<()>;
+    /// Saves a resident, its tag index and, when the household changed, its scope path.
+    async fn update_resident(&self, r: &Resident, expected_version: i64, audit: &NewAudit) -> Result<()>;
+    async fn set_grid_duties(&self, grid_id: Uuid, duties: &[String], audit: &NewAudit) -> Result<()>;
+
+    async fn organisation_by_id(&self, id: Uuid) -> Result<Option<Organisation>>;
+    async fn organisations(&self, page: &Page, kind: Option<OrgKind>) -> Result<Vec<Organisation>>;
+    async fn estate_by_id(&self, id: Uuid) -> Result<Option<Estate>>;
+    /// Estates in scope, and estates with a building in scope (a grid sees its estates).
+    async fn estates(&self, page: &Page) -> Result<Vec<Estate>>;
+    async fn building_by_id(&self, id: Uuid) -> Result<Option<Building>>;
+    async fn buildings(&self, page: &Page, estate_id: Option<Uuid>) -> Result<Vec<Building>>;
+    async fn entrances_of(&self, building_id: Uuid) -> Result<Vec<Entrance>>;
+    async fn household_by_id(&self, id: Uuid) -> Result<Option<Household>>;
+    async fn households(&self, q: &HouseholdQuery) -> Result<Vec<Household>>;
+    async fn resident_by_id(&self, id: Uuid) -> Result<Option<Resident>>;
+    async fn residents(&self, q: &ResidentQuery) -> Result<Vec<Resident>>;
+    /// Exact lookup by keyed hash of the ID number, across all areas (duplicates anywhere count).
+    async fn resident_by_id_hash(&self, hash: &str) -> Result<Option<Resident>>;
+    async fn person_by_id(&self, id: Uuid) -> Result<Option<Person>>;
+    async fn people(&self, page: &Page, kind: Option<PersonKind>) -> Result<Vec<Person>>;
+    /// People assigned to this area (grid workers and advisers of a grid; cadres of a community).
+    async fn people_assigned_to(&self, area_id: Uuid) -> Result<Vec<Person>>;
+    async fn assignments_of(&self, person_id: Uuid) -> Result<Vec<Assignment>>;
+    async fn grid_duties(&self, grid_id: Uuid) -> Result<Vec<String>>;
+}
