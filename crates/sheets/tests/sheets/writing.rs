@@ -1,0 +1,92 @@
+use chrono::NaiveDate;
+use fengqiao_sheets::*;
+
+use super::{ID, read};
+
+#[test]
+fn xlsx_round_trip_keeps_ids_as_text() {
+    let mut w = XlsxWriter::new(
+        "居民/名单",
+        &["姓名", "身份证号", "人数", "面积", "登记日期", "备注"],
+    )
+    .unwrap();
+    let date = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    w.push_row(&[
+        "张三".into(),
+        ID.into(),
+        Cell::Int(3),
+        Cell::Float(88.5),
+        Cell::Date(date),
+        "=HYPERLINK(\"x\")".into(),
+    ])
+    .unwrap();
+    w.push_row(&[
+        "李四".into(),
+        Cell::Empty,
+        Cell::Int(1_234_567_890_123_456_789),
+    ])
+    .unwrap();
+    assert_eq!(w.rows_written(), 2);
+    assert!(w.push_row(&vec![Cell::Empty; 7]).is_err());
+    let bytes = w.finish().unwrap();
+
+    let t = read(&bytes).unwrap();
+    assert_eq!(t.sheet.as_deref(), Some("居民_名单"));
+    assert_eq!(
+        t.headers,
+        ["姓名", "身份证号", "人数", "面积", "登记日期", "备注"]
+    );
+    assert_eq!(
+        t.rows[0].cells,
+        ["张三", ID, "3", "88.5", "2026-03-01", "=HYPERLINK(\"x\")"]
+    );
+    assert_eq!(
+        t.rows[1].cells[2], "1234567890123456789",
+        "huge integers are kept as text"
+    );
+}
+
+#[test]
+fn csv_round_trip_with_injection_guard() {
+    let mut w = CsvWriter::new(Vec::new(), &["姓名", "身份证号", "电话", "备注", "日期"]).unwrap();
+    let date = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    w.push_row(&[
+        "=cmd|' /C calc'!A0".into(),
+        ID.into(),
+        "04716281234".into(),
+        "多行\n备注, 含逗号".into(),
+        Cell::Date(date),
+    ])
+    .unwrap();
+    w.push_row(&["@SUM(1)".into(), Cell::Int(-5), "+86 138".into()])
+        .unwrap();
+    let bytes = w.finish().unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+    let text = std::str::from_utf8(&bytes[3..]).unwrap();
+    assert!(text.contains("'=cmd|"), "formula text is defused: {text}");
+    assert!(
+        text.contains(&format!("\t{ID}")),
+        "long digits stay text in Excel"
+    );
+
+    let t = read(&bytes).unwrap();
+    assert_eq!(t.encoding, Some(TextEncoding::Utf8Bom));
+    assert_eq!(
+        t.rows[0].cells,
+        [
+            "=cmd|' /C calc'!A0",
+            ID,
+            "04716281234",
+            "多行\n备注, 含逗号",
+            "2026-03-01"
+        ]
+    );
+    assert_eq!(t.rows[1].cells, ["@SUM(1)", "-5", "+86 138", "", ""]);
+}
+
+#[test]
+fn writers_can_move_to_a_blocking_thread() {
+    fn assert_send<T: Send>() {}
+    assert_send::<XlsxWriter>();
+    assert_send::<CsvWriter<Vec<u8>>>();
+}
