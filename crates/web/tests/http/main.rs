@@ -3,5 +3,6 @@
 mod api_accounts;
 mod api_areas;
 mod api_auth;
+mod api_registry;
 mod support;
 mod ui;
