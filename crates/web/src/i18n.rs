@@ -162,6 +162,35 @@ mod tests {
         assert_eq!(en.difference(&zh).collect::<Vec<_>>(), Vec::<&String>::new(), "missing in zh-CN");
     }
 
+    /// Every message key the domain and the web layer can raise has its wording.
+    #[test]
+    fn every_error_key_is_translated() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut missing = Vec::new();
+        let zh = include_str!("../locales/zh-CN/main.ftl");
+        for dir in ["domain/src", "web/src"] {
+            let mut stack = vec![root.join(dir)];
+            while let Some(p) = stack.pop() {
+                for entry in std::fs::read_dir(&p).unwrap().flatten() {
+                    let path = entry.path();
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else if path.extension().is_some_and(|e| e == "rs") {
+                        let text = std::fs::read_to_string(&path).unwrap();
+                        for piece in text.split("\"error-").skip(1) {
+                            let key: String = piece.chars().take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-').collect();
+                            let full = format!("error-{key}");
+                            if !key.is_empty() && piece[key.len()..].starts_with('"') && !zh.contains(&format!("\n{full} = ")) && !missing.contains(&full) {
+                                missing.push(full);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "untranslated error keys: {missing:?}");
+    }
+
     #[test]
     fn audit_actions_have_labels() {
         assert_eq!(Lang::ZhCn.action("area.move"), "移动区域");
