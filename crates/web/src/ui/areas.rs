@@ -33,6 +33,10 @@ struct AreaPage {
     can_create: bool,
     create_title: String,
     can_change: bool,
+    can_registry: bool,
+    /// Who serves this area (name, what they do) and, for a grid, its duty list.
+    serving: Vec<(String, String)>,
+    duties: Vec<String>,
     form_code: String,
     form_name: String,
     error: Option<String>,
@@ -62,6 +66,18 @@ async fn show(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, code: &str, 
     let children = s.area_children(&c.actor, code, include_retired).await?;
     let child_level = area.level.child();
     let can_create = child_level.is_some() && c.actor.may_create_under(&area).is_ok() && !area.retired;
+    let can_registry = c.actor.role.has(fengqiao_domain::rules::access::Permission::ViewRegistry);
+    let (people, duties) = if can_registry { s.serving(&c.actor, code).await? } else { (Vec::new(), Vec::new()) };
+    let serving = people
+        .into_iter()
+        .map(|p| {
+            let what = match p.profession {
+                Some(prof) => format!("{} · {}", l.t(&format!("profession-{}", prof.as_str())), p.organisation.unwrap_or_default()),
+                None => l.t(&format!("person-{}", p.kind.as_str().replace('_', "-"))),
+            };
+            (p.name, what)
+        })
+        .collect();
     let page = AreaPage {
         base: Base::new(Some(c), "areas", &uri.to_string(), super::notice(l, ok)),
         csrf: c.csrf().to_string(),
@@ -73,6 +89,9 @@ async fn show(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, code: &str, 
         can_create,
         create_title: child_level.map(|lv| l.t_args("area-create-title", &[("level", level_label(l, lv))])).unwrap_or_default(),
         can_change: c.actor.may_change_area(&area).is_ok(),
+        can_registry,
+        serving,
+        duties,
         form_code: draft.code,
         form_name: draft.name,
         error: draft.error,

@@ -6,6 +6,7 @@ mod areas;
 mod audit;
 mod home;
 mod profile;
+mod registry;
 mod session;
 
 use askama::Template;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/accounts/{username}", get(accounts::page).post(accounts::update))
         .route("/accounts/{username}/password", post(accounts::reset_password))
         .route("/audit", get(audit::page))
+        .merge(registry::router())
 }
 
 /// Whether htmx made this request: it then wants only the fragment it swaps in, not the
@@ -57,6 +59,7 @@ pub struct Nav {
     pub section: &'static str,
     pub can_accounts: bool,
     pub can_audit: bool,
+    pub can_registry: bool,
 }
 
 pub struct Base {
@@ -78,6 +81,7 @@ impl Base {
                 section,
                 can_accounts: c.actor.role.has(Permission::ManageAccounts),
                 can_audit: c.actor.role.has(Permission::ViewAudit),
+                can_registry: c.actor.role.has(Permission::ViewRegistry),
             }),
             current: current.to_string(),
             notice,

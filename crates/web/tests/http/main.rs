@@ -6,3 +6,4 @@ mod api_auth;
 mod api_registry;
 mod support;
 mod ui;
+mod ui_registry;

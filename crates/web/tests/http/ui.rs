@@ -3,7 +3,7 @@
 
 use crate::support::{PW, TestApp, csrf_in};
 
-async fn sign_in(app: &TestApp, browser: &reqwest::Client, username: &str) {
+pub(crate) async fn sign_in(app: &TestApp, browser: &reqwest::Client, username: &str) {
     let page = browser.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
     let csrf = csrf_in(&page);
     let r = browser
