@@ -84,9 +84,25 @@ pub enum Command {
     /// Check the tamper-evident audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Keys for personal data at rest: generate a new one, or re-encrypt everything under the current one.
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// Load areas into the tree (how a new installation gets its city before its first account).
     #[command(subcommand)]
     Area(AreaCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Print a new key in configuration form (ID:BASE64) for [privacy] keys or index_key.
+    Generate,
+    /// Re-encrypt every ID number and phone under the current (first) key.
+    #[command(long_about = "Re-encrypt every ID number and phone under the current key.\n\n\
+        With keys in the configuration ([privacy] keys, newest first), put the new key first and keep the \
+        old ones until this command has finished; then remove them. With the SQLite key file beside the \
+        database (no keys configured), this command adds a fresh key, re-encrypts, and then drops the old \
+        keys from the file. Safe to run again after an interruption; safe while the server runs.")]
+    Rotate,
 }
 
 #[derive(Debug, Subcommand)]

@@ -50,6 +50,39 @@ pub fn vault(config: &Config) -> anyhow::Result<Vault> {
     }
 }
 
+/// The key file of a SQLite database, when that is where keys come from.
+pub fn key_file(db: &Database) -> Option<std::path::PathBuf> {
+    match db {
+        Database::Sqlite(file) => Some(file.parent().unwrap_or(Path::new(".")).join(KEY_FILE)),
+        Database::Postgres(_) => None,
+    }
+}
+
+fn read_key_file(path: &Path) -> anyhow::Result<KeyFile> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read key file {}", path.display()))?;
+    figment::Figment::from(figment::providers::Toml::string(&text)).extract().with_context(|| format!("key file {} is malformed", path.display()))
+}
+
+/// Replaces the key file atomically (write beside, then rename), keeping it private.
+fn rewrite(path: &Path, file: &KeyFile) -> anyhow::Result<()> {
+    let tmp = path.with_extension("toml.new");
+    let _ = std::fs::remove_file(&tmp);
+    write_private(&tmp, &toml_text(file))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot replace key file {}", path.display()))
+}
+
+pub fn prepend_new_key(path: &Path) -> anyhow::Result<()> {
+    let mut file = read_key_file(path)?;
+    file.keys.insert(0, Vault::generate_key());
+    rewrite(path, &file)
+}
+
+pub fn drop_old_keys(path: &Path) -> anyhow::Result<()> {
+    let mut file = read_key_file(path)?;
+    file.keys.truncate(1);
+    rewrite(path, &file)
+}
+
 fn load_or_create(path: &Path) -> anyhow::Result<Vault> {
     if !path.exists() {
         std::fs::create_dir_all(path.parent().unwrap_or(Path::new("."))).ok();
@@ -57,10 +90,7 @@ fn load_or_create(path: &Path) -> anyhow::Result<Vault> {
         write_private(path, &toml_text(&file))?;
         tracing::warn!(file = %path.display(), "created a new key file for personal data; back it up separately from the database");
     }
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read key file {}", path.display()))?;
-    let file: KeyFile = figment::Figment::from(figment::providers::Toml::string(&text))
-        .extract()
-        .with_context(|| format!("key file {} is malformed", path.display()))?;
+    let file = read_key_file(path)?;
     Vault::from_config(&file.keys, &file.index_key).explained().with_context(|| format!("key file {}", path.display()))
 }
 

@@ -179,6 +179,21 @@ macro_rules! impl_registry_store {
 
         #[async_trait::async_trait]
         impl fengqiao_domain::ports::RegistryStore for $store {
+            async fn replace_ciphers(&self, updates: &[fengqiao_domain::ports::CipherUpdate], audit: &fengqiao_domain::model::NewAudit) -> fengqiao_domain::Result<()> {
+                use fengqiao_domain::ports::ProtectedColumn;
+                $crate::shared::write_tx!(self, |tx| {
+                    for u in updates {
+                        let sql = match u.column {
+                            ProtectedColumn::ResidentIdNumber => "UPDATE residents SET id_cipher = $1 WHERE id = $2",
+                            ProtectedColumn::ResidentPhone => "UPDATE residents SET phone_cipher = $1 WHERE id = $2",
+                            ProtectedColumn::PersonPhone => "UPDATE people SET phone_cipher = $1 WHERE id = $2",
+                        };
+                        sqlx::query(sql).bind(&u.cipher).bind(u.id).execute(&mut *tx).await?;
+                    }
+                    append_audit_in(&mut *tx, std::slice::from_ref(audit)).await?;
+                })
+            }
+
             async fn insert_registry(&self, b: &fengqiao_domain::ports::RegistryBatch, audit: &[fengqiao_domain::model::NewAudit]) -> fengqiao_domain::Result<()> {
                 $crate::shared::write_tx!(self, |tx| {
                     for o in &b.organisations {

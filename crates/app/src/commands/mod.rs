@@ -5,6 +5,7 @@ mod area;
 mod audit;
 mod backup;
 mod demo;
+mod keys;
 mod restore;
 mod serve;
 mod user;
@@ -15,7 +16,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use tracing_subscriber::EnvFilter;
 
-use crate::cli::{AreaCommand, AuditCommand, Cli, Command};
+use crate::cli::{AreaCommand, AuditCommand, Cli, Command, KeysCommand};
 use crate::config::Config;
 use crate::database;
 
@@ -40,6 +41,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Backup { dest } => backup::run(&db, &dest).await,
         Command::Restore { src, force } => restore::run(&config, &db, &src, force).await,
         Command::Audit(AuditCommand::Verify) => audit::run(&config, &db).await,
+        Command::Keys(KeysCommand::Generate) => {
+            println!("{}", fengqiao_domain::privacy::Vault::generate_key());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Keys(KeysCommand::Rotate) => keys::rotate(&config, &db).await,
         Command::Area(AreaCommand::Import { file, under }) => area::import(&config, &db, &file, under.as_deref()).await,
     }
 }

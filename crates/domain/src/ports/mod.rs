@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 mod registry;
 
-pub use registry::{HouseholdQuery, Page, RegistryBatch, RegistryStore, ResidentQuery};
+pub use registry::{CipherUpdate, HouseholdQuery, Page, ProtectedColumn, RegistryBatch, RegistryStore, ResidentQuery};
 
 use crate::error::Result;
 use crate::model::{Area, AuditEntry, AuditFilter, NewAudit, Session, User};

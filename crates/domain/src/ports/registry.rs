@@ -67,8 +67,26 @@ pub struct HouseholdQuery {
     pub building_id: Option<Uuid>,
 }
 
+/// Which protected column a re-encrypted value belongs to (key rotation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProtectedColumn {
+    ResidentIdNumber,
+    ResidentPhone,
+    PersonPhone,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CipherUpdate {
+    pub column: ProtectedColumn,
+    pub id: Uuid,
+    pub cipher: String,
+}
+
 #[async_trait]
 pub trait RegistryStore: Send + Sync {
+    /// Replaces ciphertexts only (hashes and masks do not change when keys rotate), in one
+    /// transaction with one audit row for the batch.
+    async fn replace_ciphers(&self, updates: &[CipherUpdate], audit: &NewAudit) -> Result<()>;
     async fn insert_registry(&self, batch: &RegistryBatch, audit: &[NewAudit]) -> Result<()>;
     async fn update_household(&self, h: &Household, expected_version: i64, audit: &NewAudit) -> Result<()>;
     /// Saves a resident, its tag index and, when the household changed, its scope path.

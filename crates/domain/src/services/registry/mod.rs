@@ -2,10 +2,12 @@
 //! serve. Every read is limited to the caller's subtree; personal data leaves the domain
 //! masked unless a reveal is asked for, with a reason, by a role allowed to, and audited.
 
+mod keys;
 mod people;
 mod places;
 mod residents;
 
+pub use keys::RotationReport;
 pub use people::{NewOrganisation, NewPerson};
 pub use places::{BuildingView, NewBuilding, NewEstate, NewHousehold};
 pub use residents::{NewResident, ResidentChange, RevealField};
