@@ -47,6 +47,8 @@ pub struct PrivacyConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct HttpConfig {
     pub max_body_bytes: usize,
+    /// Largest spreadsheet an import accepts; only the upload routes allow bodies this big.
+    pub max_upload_bytes: usize,
     pub cookie_secure: CookieSecure,
     pub trust_forwarded_for: bool,
     pub request_timeout_secs: u64,
@@ -121,6 +123,7 @@ impl Default for HttpConfig {
         let web = WebConfig::default();
         HttpConfig {
             max_body_bytes: web.max_body_bytes,
+            max_upload_bytes: web.max_upload_bytes,
             cookie_secure: CookieSecure::Auto,
             trust_forwarded_for: web.trust_forwarded_for,
             request_timeout_secs: web.request_timeout_secs,
@@ -195,8 +198,8 @@ impl Config {
                 bail!("invalid configuration: {name} must be positive, not {v}");
             }
         }
-        if self.http.max_body_bytes == 0 || self.http.request_timeout_secs == 0 {
-            bail!("invalid configuration: http.max_body_bytes and http.request_timeout_secs must be positive");
+        if self.http.max_body_bytes == 0 || self.http.max_upload_bytes == 0 || self.http.request_timeout_secs == 0 {
+            bail!("invalid configuration: http.max_body_bytes, http.max_upload_bytes and http.request_timeout_secs must be positive");
         }
         Ok(())
     }
@@ -212,6 +215,8 @@ impl Config {
             cookie_secure,
             trust_forwarded_for: self.http.trust_forwarded_for,
             request_timeout_secs: self.http.request_timeout_secs,
+            max_upload_bytes: self.http.max_upload_bytes,
+            ..WebConfig::default()
         }
     }
 

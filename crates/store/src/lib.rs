@@ -4,8 +4,10 @@
 //! begins, row locking, and backup.
 
 mod error;
+mod imports;
 mod postgres;
 mod registry;
+mod registry_rows;
 mod shared;
 mod sqlite;
 

@@ -14,155 +14,134 @@ pub(crate) fn from_word<T: DeserializeOwned>(what: &str, s: &str) -> Result<T, s
         .map_err(|_| sqlx::Error::Decode(crate::error::corrupt(what, s).into()))
 }
 
+/// The placeholders of a many-row INSERT. PostgreSQL needs `$1, $2, …`; SQLite gets plain
+/// `?`, because the driver resolves each numbered name with a linear search, which makes a
+/// statement with thousands of them quadratic.
+pub(crate) fn values(rows: usize, cols: usize, backend: fengqiao_domain::ports::Backend) -> String {
+    let numbered = backend == fengqiao_domain::ports::Backend::Postgres;
+    let mut out = String::with_capacity(rows * cols * 5);
+    for r in 0..rows {
+        out.push_str(if r == 0 { "(" } else { ",(" });
+        for c in 0..cols {
+            if c > 0 {
+                out.push(',');
+            }
+            if numbered {
+                out.push('$');
+                out.push_str(&(r * cols + c + 1).to_string());
+            } else {
+                out.push('?');
+            }
+        }
+        out.push(')');
+    }
+    out
+}
+
 pub(crate) fn like(text: &Option<String>) -> Option<String> {
     text.as_ref().map(|t| format!("%{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")))
 }
 
 macro_rules! impl_registry_store {
     ($store:ty, $row:ty, $conn:ty) => {
-        mod registry_rows {
-            use fengqiao_domain::model::{Assignment, Building, Entrance, Estate, Household, Organisation, Person, Protected, Resident};
-            use sqlx::Row;
-            use $crate::registry::from_word;
+        $crate::registry_rows::registry_rows!($row);
 
-            fn protected(r: &$row, prefix: &str) -> Result<Option<Protected>, sqlx::Error> {
-                let cipher: Option<String> = r.try_get(format!("{prefix}_cipher").as_str())?;
-                let hash: Option<String> = r.try_get(format!("{prefix}_hash").as_str())?;
-                let masked: Option<String> = r.try_get(format!("{prefix}_masked").as_str())?;
-                Ok(match (cipher, hash, masked) {
-                    (Some(cipher), Some(hash), Some(masked)) => Some(Protected { cipher, hash, masked }),
-                    _ => None,
-                })
+        /// Residents and their tag index, many rows per statement: imports and the demo write
+        /// them by the hundred thousand, and one statement per row is most of their time.
+        async fn insert_residents(conn: &mut $conn, list: &[fengqiao_domain::model::Resident]) -> Result<(), sqlx::Error> {
+            use $crate::registry::{values, word};
+            for chunk in list.chunks(500) {
+                let sql = format!("INSERT INTO residents (id, household_id, area_path, name, gender, birth_date, relation, id_cipher, id_hash, id_masked, \
+                                   phone_cipher, phone_hash, phone_masked, tags, moved_out, version, created_at, updated_at) VALUES {}", values(chunk.len(), 18, <$store>::BACKEND));
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for r in chunk {
+                    q = q.bind(r.id).bind(r.household_id).bind(&r.area_path).bind(&r.name).bind(word(&r.gender)).bind(r.birth_date).bind(r.relation.as_str())
+                        .bind(r.id_number.as_ref().map(|x| &x.cipher)).bind(r.id_number.as_ref().map(|x| &x.hash)).bind(r.id_number.as_ref().map(|x| &x.masked))
+                        .bind(r.phone.as_ref().map(|x| &x.cipher)).bind(r.phone.as_ref().map(|x| &x.hash)).bind(r.phone.as_ref().map(|x| &x.masked))
+                        .bind(serde_json::to_string(&r.tags).unwrap_or_else(|_| "[]".into())).bind(r.moved_out).bind(r.version).bind(r.created_at).bind(r.updated_at);
+                }
+                q.execute(&mut *conn).await?;
             }
-
-            pub(crate) fn organisation(r: &$row) -> Result<Organisation, sqlx::Error> {
-                Ok(Organisation {
-                    id: r.try_get("id")?,
-                    kind: from_word("organisation kind", &r.try_get::<String, _>("kind")?)?,
-                    name: r.try_get("name")?,
-                    area_id: r.try_get("area_id")?,
-                    area_path: r.try_get("area_path")?,
-                    contact: r.try_get("contact")?,
-                    version: r.try_get("version")?,
-                    created_at: r.try_get("created_at")?,
-                    updated_at: r.try_get("updated_at")?,
-                })
+            let tags: Vec<(uuid::Uuid, &String, &String)> = list.iter().flat_map(|r| r.tags.iter().map(move |t| (r.id, t, &r.area_path))).collect();
+            for chunk in tags.chunks(1000) {
+                let sql = format!("INSERT INTO resident_tags (resident_id, tag, area_path) VALUES {}", values(chunk.len(), 3, <$store>::BACKEND));
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for (id, tag, path) in chunk {
+                    q = q.bind(*id).bind(*tag).bind(*path);
+                }
+                q.execute(&mut *conn).await?;
             }
-
-            pub(crate) fn estate(r: &$row) -> Result<Estate, sqlx::Error> {
-                Ok(Estate {
-                    id: r.try_get("id")?,
-                    name: r.try_get("name")?,
-                    area_id: r.try_get("area_id")?,
-                    area_path: r.try_get("area_path")?,
-                    address: r.try_get("address")?,
-                    property_company_id: r.try_get("property_company_id")?,
-                    property_station_id: r.try_get("property_station_id")?,
-                    version: r.try_get("version")?,
-                    created_at: r.try_get("created_at")?,
-                    updated_at: r.try_get("updated_at")?,
-                })
-            }
-
-            pub(crate) fn building(r: &$row) -> Result<Building, sqlx::Error> {
-                Ok(Building {
-                    id: r.try_get("id")?,
-                    estate_id: r.try_get("estate_id")?,
-                    name: r.try_get("name")?,
-                    area_id: r.try_get("area_id")?,
-                    area_path: r.try_get("area_path")?,
-                    address: r.try_get("address")?,
-                    floors: r.try_get("floors")?,
-                    head_person_id: r.try_get("head_person_id")?,
-                    version: r.try_get("version")?,
-                    created_at: r.try_get("created_at")?,
-                    updated_at: r.try_get("updated_at")?,
-                })
-            }
-
-            pub(crate) fn entrance(r: &$row) -> Result<Entrance, sqlx::Error> {
-                Ok(Entrance {
-                    id: r.try_get("id")?,
-                    building_id: r.try_get("building_id")?,
-                    name: r.try_get("name")?,
-                    head_person_id: r.try_get("head_person_id")?,
-                    created_at: r.try_get("created_at")?,
-                })
-            }
-
-            pub(crate) fn household(r: &$row) -> Result<Household, sqlx::Error> {
-                Ok(Household {
-                    id: r.try_get("id")?,
-                    building_id: r.try_get("building_id")?,
-                    entrance_id: r.try_get("entrance_id")?,
-                    area_id: r.try_get("area_id")?,
-                    area_path: r.try_get("area_path")?,
-                    address: r.try_get("address")?,
-                    room: r.try_get("room")?,
-                    version: r.try_get("version")?,
-                    created_at: r.try_get("created_at")?,
-                    updated_at: r.try_get("updated_at")?,
-                })
-            }
-
-            pub(crate) fn resident(r: &$row) -> Result<Resident, sqlx::Error> {
-                let tags: String = r.try_get("tags")?;
-                Ok(Resident {
-                    id: r.try_get("id")?,
-                    household_id: r.try_get("household_id")?,
-                    area_path: r.try_get("area_path")?,
-                    name: r.try_get("name")?,
-                    gender: from_word("gender", &r.try_get::<String, _>("gender")?)?,
-                    birth_date: r.try_get("birth_date")?,
-                    relation: from_word("relation", &r.try_get::<String, _>("relation")?)?,
-                    id_number: protected(r, "id")?,
-                    phone: protected(r, "phone")?,
-                    tags: serde_json::from_str(&tags).unwrap_or_default(),
-                    moved_out: r.try_get("moved_out")?,
-                    version: r.try_get("version")?,
-                    created_at: r.try_get("created_at")?,
-                    updated_at: r.try_get("updated_at")?,
-                })
-            }
-
-            pub(crate) fn person(r: &$row) -> Result<Person, sqlx::Error> {
-                let profession: Option<String> = r.try_get("profession")?;
-                Ok(Person {
-                    id: r.try_get("id")?,
-                    name: r.try_get("name")?,
-                    kind: from_word("person kind", &r.try_get::<String, _>("kind")?)?,
-                    profession: profession.map(|p| from_word("profession", &p)).transpose()?,
-                    organisation: r.try_get("organisation")?,
-                    phone: protected(r, "phone")?,
-                    user_id: r.try_get("user_id")?,
-                    area_id: r.try_get("area_id")?,
-                    area_path: r.try_get("area_path")?,
-                    version: r.try_get("version")?,
-                    created_at: r.try_get("created_at")?,
-                    updated_at: r.try_get("updated_at")?,
-                })
-            }
-
-            pub(crate) fn assignment(r: &$row) -> Result<Assignment, sqlx::Error> {
-                Ok(Assignment {
-                    person_id: r.try_get("person_id")?,
-                    area_id: r.try_get("area_id")?,
-                    area_path: r.try_get("area_path")?,
-                    created_at: r.try_get("created_at")?,
-                })
-            }
+            Ok(())
         }
 
-        async fn insert_resident(conn: &mut $conn, r: &fengqiao_domain::model::Resident) -> Result<(), sqlx::Error> {
+        /// Every new record of a batch, parents before children.
+        async fn insert_batch(conn: &mut $conn, b: &fengqiao_domain::ports::RegistryBatch) -> Result<(), sqlx::Error> {
+            for o in &b.organisations {
+                sqlx::query("INSERT INTO organisations (id, kind, name, area_id, area_path, contact, version, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)")
+                    .bind(o.id).bind(o.kind.as_str()).bind(&o.name).bind(o.area_id).bind(&o.area_path).bind(&o.contact)
+                    .bind(o.version).bind(o.created_at).bind(o.updated_at)
+                    .execute(&mut *conn).await?;
+            }
+            for p in &b.people {
+                sqlx::query("INSERT INTO people (id, name, kind, profession, organisation, phone_cipher, phone_hash, phone_masked, user_id, area_id, area_path, version, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)")
+                    .bind(p.id).bind(&p.name).bind(p.kind.as_str()).bind(p.profession.map(|x| x.as_str())).bind(&p.organisation)
+                    .bind(p.phone.as_ref().map(|x| &x.cipher)).bind(p.phone.as_ref().map(|x| &x.hash)).bind(p.phone.as_ref().map(|x| &x.masked))
+                    .bind(p.user_id).bind(p.area_id).bind(&p.area_path).bind(p.version).bind(p.created_at).bind(p.updated_at)
+                    .execute(&mut *conn).await?;
+            }
+            for a in &b.assignments {
+                sqlx::query("INSERT INTO assignments (person_id, area_id, area_path, created_at) VALUES ($1,$2,$3,$4)")
+                    .bind(a.person_id).bind(a.area_id).bind(&a.area_path).bind(a.created_at)
+                    .execute(&mut *conn).await?;
+            }
+            for e in &b.estates {
+                sqlx::query("INSERT INTO estates (id, name, area_id, area_path, address, property_company_id, property_station_id, version, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)")
+                    .bind(e.id).bind(&e.name).bind(e.area_id).bind(&e.area_path).bind(&e.address).bind(e.property_company_id).bind(e.property_station_id)
+                    .bind(e.version).bind(e.created_at).bind(e.updated_at)
+                    .execute(&mut *conn).await?;
+            }
+            for bl in &b.buildings {
+                sqlx::query("INSERT INTO buildings (id, estate_id, name, area_id, area_path, address, floors, head_person_id, version, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)")
+                    .bind(bl.id).bind(bl.estate_id).bind(&bl.name).bind(bl.area_id).bind(&bl.area_path).bind(&bl.address).bind(bl.floors).bind(bl.head_person_id)
+                    .bind(bl.version).bind(bl.created_at).bind(bl.updated_at)
+                    .execute(&mut *conn).await?;
+            }
+            for en in &b.entrances {
+                sqlx::query("INSERT INTO entrances (id, building_id, name, head_person_id, created_at) VALUES ($1,$2,$3,$4,$5)")
+                    .bind(en.id).bind(en.building_id).bind(&en.name).bind(en.head_person_id).bind(en.created_at)
+                    .execute(&mut *conn).await?;
+            }
+            for chunk in b.households.chunks(500) {
+                let sql = format!("INSERT INTO households (id, building_id, entrance_id, area_id, area_path, address, room, version, created_at, updated_at) VALUES {}",
+                                  $crate::registry::values(chunk.len(), 10, <$store>::BACKEND));
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for h in chunk {
+                    q = q.bind(h.id).bind(h.building_id).bind(h.entrance_id).bind(h.area_id).bind(&h.area_path).bind(&h.address).bind(&h.room)
+                        .bind(h.version).bind(h.created_at).bind(h.updated_at);
+                }
+                q.execute(&mut *conn).await?;
+            }
+            insert_residents(&mut *conn, &b.residents).await?;
+            for (grid, duties) in &b.duties {
+                replace_duties(&mut *conn, *grid, duties).await?;
+            }
+            Ok(())
+        }
+
+        /// Saves a changed resident and re-indexes its tags; a stale version is a conflict.
+        async fn save_resident(conn: &mut $conn, r: &fengqiao_domain::model::Resident, expected_version: i64) -> Result<(), $crate::shared::TxError> {
             use $crate::registry::word;
-            sqlx::query("INSERT INTO residents (id, household_id, area_path, name, gender, birth_date, relation, id_cipher, id_hash, id_masked, \
-                         phone_cipher, phone_hash, phone_masked, tags, moved_out, version, created_at, updated_at) \
-                         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)")
-                .bind(r.id).bind(r.household_id).bind(&r.area_path).bind(&r.name).bind(word(&r.gender)).bind(r.birth_date).bind(r.relation.as_str())
+            let done = sqlx::query("UPDATE residents SET household_id = $1, area_path = $2, name = $3, gender = $4, birth_date = $5, relation = $6, \
+                                    id_cipher = $7, id_hash = $8, id_masked = $9, phone_cipher = $10, phone_hash = $11, phone_masked = $12, tags = $13, \
+                                    moved_out = $14, version = $15, updated_at = $16 WHERE id = $17 AND version = $18")
+                .bind(r.household_id).bind(&r.area_path).bind(&r.name).bind(word(&r.gender)).bind(r.birth_date).bind(r.relation.as_str())
                 .bind(r.id_number.as_ref().map(|x| &x.cipher)).bind(r.id_number.as_ref().map(|x| &x.hash)).bind(r.id_number.as_ref().map(|x| &x.masked))
                 .bind(r.phone.as_ref().map(|x| &x.cipher)).bind(r.phone.as_ref().map(|x| &x.hash)).bind(r.phone.as_ref().map(|x| &x.masked))
-                .bind(serde_json::to_string(&r.tags).unwrap_or_else(|_| "[]".into())).bind(r.moved_out).bind(r.version).bind(r.created_at).bind(r.updated_at)
+                .bind(serde_json::to_string(&r.tags).unwrap_or_else(|_| "[]".into())).bind(r.moved_out).bind(r.version).bind(r.updated_at)
+                .bind(r.id).bind(expected_version)
                 .execute(&mut *conn).await?;
+            $crate::error::conflict_if_none(done.rows_affected())?;
+            sqlx::query("DELETE FROM resident_tags WHERE resident_id = $1").bind(r.id).execute(&mut *conn).await?;
             for t in &r.tags {
                 sqlx::query("INSERT INTO resident_tags (resident_id, tag, area_path) VALUES ($1,$2,$3)").bind(r.id).bind(t).bind(&r.area_path).execute(&mut *conn).await?;
             }
@@ -196,53 +175,7 @@ macro_rules! impl_registry_store {
 
             async fn insert_registry(&self, b: &fengqiao_domain::ports::RegistryBatch, audit: &[fengqiao_domain::model::NewAudit]) -> fengqiao_domain::Result<()> {
                 $crate::shared::write_tx!(self, |tx| {
-                    for o in &b.organisations {
-                        sqlx::query("INSERT INTO organisations (id, kind, name, area_id, area_path, contact, version, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)")
-                            .bind(o.id).bind(o.kind.as_str()).bind(&o.name).bind(o.area_id).bind(&o.area_path).bind(&o.contact)
-                            .bind(o.version).bind(o.created_at).bind(o.updated_at)
-                            .execute(&mut *tx).await?;
-                    }
-                    for p in &b.people {
-                        sqlx::query("INSERT INTO people (id, name, kind, profession, organisation, phone_cipher, phone_hash, phone_masked, user_id, area_id, area_path, version, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)")
-                            .bind(p.id).bind(&p.name).bind(p.kind.as_str()).bind(p.profession.map(|x| x.as_str())).bind(&p.organisation)
-                            .bind(p.phone.as_ref().map(|x| &x.cipher)).bind(p.phone.as_ref().map(|x| &x.hash)).bind(p.phone.as_ref().map(|x| &x.masked))
-                            .bind(p.user_id).bind(p.area_id).bind(&p.area_path).bind(p.version).bind(p.created_at).bind(p.updated_at)
-                            .execute(&mut *tx).await?;
-                    }
-                    for a in &b.assignments {
-                        sqlx::query("INSERT INTO assignments (person_id, area_id, area_path, created_at) VALUES ($1,$2,$3,$4)")
-                            .bind(a.person_id).bind(a.area_id).bind(&a.area_path).bind(a.created_at)
-                            .execute(&mut *tx).await?;
-                    }
-                    for e in &b.estates {
-                        sqlx::query("INSERT INTO estates (id, name, area_id, area_path, address, property_company_id, property_station_id, version, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)")
-                            .bind(e.id).bind(&e.name).bind(e.area_id).bind(&e.area_path).bind(&e.address).bind(e.property_company_id).bind(e.property_station_id)
-                            .bind(e.version).bind(e.created_at).bind(e.updated_at)
-                            .execute(&mut *tx).await?;
-                    }
-                    for bl in &b.buildings {
-                        sqlx::query("INSERT INTO buildings (id, estate_id, name, area_id, area_path, address, floors, head_person_id, version, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)")
-                            .bind(bl.id).bind(bl.estate_id).bind(&bl.name).bind(bl.area_id).bind(&bl.area_path).bind(&bl.address).bind(bl.floors).bind(bl.head_person_id)
-                            .bind(bl.version).bind(bl.created_at).bind(bl.updated_at)
-                            .execute(&mut *tx).await?;
-                    }
-                    for en in &b.entrances {
-                        sqlx::query("INSERT INTO entrances (id, building_id, name, head_person_id, created_at) VALUES ($1,$2,$3,$4,$5)")
-                            .bind(en.id).bind(en.building_id).bind(&en.name).bind(en.head_person_id).bind(en.created_at)
-                            .execute(&mut *tx).await?;
-                    }
-                    for h in &b.households {
-                        sqlx::query("INSERT INTO households (id, building_id, entrance_id, area_id, area_path, address, room, version, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)")
-                            .bind(h.id).bind(h.building_id).bind(h.entrance_id).bind(h.area_id).bind(&h.area_path).bind(&h.address).bind(&h.room)
-                            .bind(h.version).bind(h.created_at).bind(h.updated_at)
-                            .execute(&mut *tx).await?;
-                    }
-                    for r in &b.residents {
-                        insert_resident(&mut *tx, r).await?;
-                    }
-                    for (grid, duties) in &b.duties {
-                        replace_duties(&mut *tx, *grid, duties).await?;
-                    }
+                    insert_batch(&mut *tx, b).await?;
                     append_audit_in(&mut *tx, audit).await?;
                 })
             }
@@ -263,22 +196,8 @@ macro_rules! impl_registry_store {
             }
 
             async fn update_resident(&self, r: &fengqiao_domain::model::Resident, expected_version: i64, audit: &fengqiao_domain::model::NewAudit) -> fengqiao_domain::Result<()> {
-                use $crate::registry::word;
                 $crate::shared::write_tx!(self, |tx| {
-                    let done = sqlx::query("UPDATE residents SET household_id = $1, area_path = $2, name = $3, gender = $4, birth_date = $5, relation = $6, \
-                                            id_cipher = $7, id_hash = $8, id_masked = $9, phone_cipher = $10, phone_hash = $11, phone_masked = $12, tags = $13, \
-                                            moved_out = $14, version = $15, updated_at = $16 WHERE id = $17 AND version = $18")
-                        .bind(r.household_id).bind(&r.area_path).bind(&r.name).bind(word(&r.gender)).bind(r.birth_date).bind(r.relation.as_str())
-                        .bind(r.id_number.as_ref().map(|x| &x.cipher)).bind(r.id_number.as_ref().map(|x| &x.hash)).bind(r.id_number.as_ref().map(|x| &x.masked))
-                        .bind(r.phone.as_ref().map(|x| &x.cipher)).bind(r.phone.as_ref().map(|x| &x.hash)).bind(r.phone.as_ref().map(|x| &x.masked))
-                        .bind(serde_json::to_string(&r.tags).unwrap_or_else(|_| "[]".into())).bind(r.moved_out).bind(r.version).bind(r.updated_at)
-                        .bind(r.id).bind(expected_version)
-                        .execute(&mut *tx).await?;
-                    $crate::error::conflict_if_none(done.rows_affected())?;
-                    sqlx::query("DELETE FROM resident_tags WHERE resident_id = $1").bind(r.id).execute(&mut *tx).await?;
-                    for t in &r.tags {
-                        sqlx::query("INSERT INTO resident_tags (resident_id, tag, area_path) VALUES ($1,$2,$3)").bind(r.id).bind(t).bind(&r.area_path).execute(&mut *tx).await?;
-                    }
+                    save_resident(&mut *tx, r, expected_version).await?;
                     append_audit_in(&mut *tx, std::slice::from_ref(audit)).await?;
                 })
             }
@@ -408,6 +327,19 @@ macro_rules! impl_registry_store {
             async fn grid_duties(&self, grid_id: uuid::Uuid) -> fengqiao_domain::Result<Vec<String>> {
                 sqlx::query_scalar("SELECT text FROM grid_duties WHERE area_id = $1 ORDER BY position").bind(grid_id)
                     .fetch_all(self.reader()).await.map_err($crate::error::map)
+            }
+
+            // Bulk lookups and the import write live in `imports.rs`.
+            async fn residents_by_id_hashes(&self, h: &[String]) -> fengqiao_domain::Result<Vec<fengqiao_domain::model::Resident>> { self.residents_by_id_hashes_in(h).await }
+            async fn residents_of_households(&self, ids: &[uuid::Uuid]) -> fengqiao_domain::Result<Vec<fengqiao_domain::model::Resident>> { self.residents_of_households_in(ids).await }
+            async fn households_by_ids(&self, ids: &[uuid::Uuid]) -> fengqiao_domain::Result<Vec<fengqiao_domain::model::Household>> { self.households_by_ids_in(ids).await }
+            async fn households_at(&self, area: uuid::Uuid, a: &[String]) -> fengqiao_domain::Result<Vec<fengqiao_domain::model::Household>> { self.households_at_in(area, a).await }
+            async fn estates_named(&self, area: uuid::Uuid, n: &[String]) -> fengqiao_domain::Result<Vec<fengqiao_domain::model::Estate>> { self.estates_named_in(area, n).await }
+            async fn buildings_named(&self, scope: &str, n: &[String]) -> fengqiao_domain::Result<Vec<fengqiao_domain::model::Building>> { self.buildings_named_in(scope, n).await }
+            async fn entrances_of_buildings(&self, ids: &[uuid::Uuid]) -> fengqiao_domain::Result<Vec<fengqiao_domain::model::Entrance>> { self.entrances_of_buildings_in(ids).await }
+            async fn people_named(&self, scope: &str, n: &[String]) -> fengqiao_domain::Result<Vec<fengqiao_domain::model::Person>> { self.people_named_in(scope, n).await }
+            async fn apply_import(&self, b: &fengqiao_domain::ports::RegistryBatch, u: &fengqiao_domain::ports::RegistryUpdates, audit: &[fengqiao_domain::model::NewAudit]) -> fengqiao_domain::Result<()> {
+                self.apply_import_in(b, u, audit).await
             }
         }
     };

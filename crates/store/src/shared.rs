@@ -361,6 +361,23 @@ macro_rules! impl_store {
                 })
             }
 
+            async fn set_boundaries(&self, changes: &[fengqiao_domain::ports::BoundaryChange], audit: &[fengqiao_domain::model::NewAudit]) -> fengqiao_domain::Result<()> {
+                $crate::shared::write_tx!(self, |tx| {
+                    for c in changes {
+                        let done = sqlx::query("UPDATE areas SET boundary = $1, version = $2, updated_at = $3 WHERE id = $4 AND version = $5")
+                            .bind(c.boundary.as_ref().map(|b| b.to_string()))
+                            .bind(c.version)
+                            .bind(c.updated_at)
+                            .bind(c.area_id)
+                            .bind(c.version - 1)
+                            .execute(&mut *tx)
+                            .await?;
+                        $crate::error::conflict_if_none(done.rows_affected())?;
+                    }
+                    append_audit_in(&mut *tx, audit).await?;
+                })
+            }
+
             async fn user_by_username(&self, username: &str) -> fengqiao_domain::Result<Option<fengqiao_domain::model::User>> {
                 let row = sqlx::query("SELECT * FROM users WHERE username = $1")
                     .bind(username)

@@ -1,6 +1,10 @@
 //! One conformance suite for every `Store` method, run against each backend available
 //! (SQLite always; PostgreSQL when the test command provides a server).
 
+#[path = "conformance/boundaries.rs"]
+mod boundaries;
+#[path = "conformance/imports.rs"]
+mod imports;
 #[path = "conformance/registry.rs"]
 mod registry;
 

@@ -17,6 +17,7 @@ struct Own;
 #[derive(RustEmbed)]
 #[folder = "assets/node_modules/"]
 #[include = "htmx.org/dist/htmx.min.js"]
+#[include = "echarts/dist/echarts.min.js"]
 #[include = "swagger-ui-dist/swagger-ui.css"]
 #[include = "swagger-ui-dist/swagger-ui-bundle.js"]
 #[include = "swagger-ui-dist/favicon-32x32.png"]
@@ -61,7 +62,7 @@ pub async fn serve(Path(path): Path<String>) -> Response {
 mod tests {
     #[test]
     fn every_referenced_asset_is_embedded() {
-        for p in ["app.css", "app.js", "docs.js", "vendor/htmx.org/dist/htmx.min.js", "vendor/swagger-ui-dist/swagger-ui-bundle.js"] {
+        for p in ["app.css", "app.js", "docs.js", "vendor/htmx.org/dist/htmx.min.js", "vendor/swagger-ui-dist/swagger-ui-bundle.js", "vendor/echarts/dist/echarts.min.js", "map.js"] {
             assert!(super::url(p).starts_with("/static/"), "{p}");
         }
     }

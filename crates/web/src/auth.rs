@@ -130,7 +130,9 @@ pub fn safe_next(next: Option<&str>) -> String {
 
 /// UI middleware: resolves the session cookie once per request and enforces CSRF on every
 /// state-changing request. The token comes in the form field `csrf_token` (forms work
-/// without JavaScript) or the `X-CSRF-Token` header (htmx).
+/// without JavaScript) or the `X-CSRF-Token` header (htmx). File uploads (multipart) carry it
+/// in the query string of the form's action instead: their bodies can be far larger than a
+/// form's, so they are streamed to the handler under its own size limit, never read here.
 pub async fn browser_session(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
     let jar = CookieJar::from_headers(&parts.headers);
@@ -147,16 +149,17 @@ pub async fn browser_session(State(state): State<AppState>, req: Request, next: 
     }
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
     let body = if unsafe_method {
-        let bytes = match axum::body::to_bytes(body, state.config.max_body_bytes).await {
-            Ok(b) => b,
-            Err(_) => return PageError(DomainError::invalid("form", "error-too-large")).into_response(),
+        let header = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let (presented, body) = if is_multipart(&parts.headers) {
+            (header.or_else(|| query_field(parts.uri.query(), CSRF_FIELD)), body)
+        } else {
+            let bytes = match axum::body::to_bytes(body, state.config.max_body_bytes).await {
+                Ok(b) => b,
+                Err(_) => return PageError(DomainError::invalid("form", "error-too-large")).into_response(),
+            };
+            let presented = header.or_else(|| form_field(&parts.headers, &bytes, CSRF_FIELD));
+            (presented, axum::body::Body::from(bytes))
         };
-        let presented = parts
-            .headers
-            .get(CSRF_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-            .or_else(|| form_field(&parts.headers, &bytes, CSRF_FIELD));
         let expected = if parts.uri.path() == "/login" {
             jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_string())
         } else {
@@ -167,7 +170,7 @@ pub async fn browser_session(State(state): State<AppState>, req: Request, next: 
             tracing::warn!(path = %parts.uri.path(), "rejected a form without a valid CSRF token");
             return PageError(DomainError::Forbidden("error-csrf")).into_response();
         }
-        axum::body::Body::from(bytes)
+        body
     } else {
         body
     };
@@ -195,6 +198,15 @@ fn form_field(headers: &HeaderMap, body: &[u8], name: &str) -> Option<String> {
     }
     let fields: HashMap<String, String> = serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).ok()?.into_iter().collect();
     fields.get(name).cloned()
+}
+
+fn is_multipart(headers: &HeaderMap) -> bool {
+    headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("multipart/form-data"))
+}
+
+fn query_field(query: Option<&str>, name: &str) -> Option<String> {
+    let pairs = serde_urlencoded::from_str::<Vec<(String, String)>>(query?).ok()?;
+    pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
 }
 
 fn constant_eq(a: &str, b: &str) -> bool {

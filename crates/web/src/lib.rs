@@ -6,7 +6,9 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod error;
+pub mod exports;
 pub mod i18n;
+pub mod imports;
 pub mod security;
 pub mod ui;
 
@@ -37,11 +39,22 @@ pub struct WebConfig {
     pub trust_forwarded_for: bool,
     /// Per-request time limit.
     pub request_timeout_secs: u64,
+    /// Largest spreadsheet accepted for import; only the upload routes take bodies this big.
+    pub max_upload_bytes: usize,
+    /// Most data rows one imported sheet may have.
+    pub max_import_rows: usize,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { max_body_bytes: 1024 * 1024, cookie_secure: true, trust_forwarded_for: false, request_timeout_secs: 30 }
+        WebConfig {
+            max_body_bytes: 1024 * 1024,
+            cookie_secure: true,
+            trust_forwarded_for: false,
+            request_timeout_secs: 30,
+            max_upload_bytes: 20 * 1024 * 1024,
+            max_import_rows: 200_000,
+        }
     }
 }
 
@@ -60,12 +73,17 @@ impl AppState {
 /// The whole application as one router; serve it with
 /// `axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())`.
 pub fn router(state: AppState) -> Router {
-    let ui = ui::router().layer(middleware::from_fn_with_state(state.clone(), auth::browser_session));
+    // Uploads get their own body limit on their own routes; everything else keeps the small one.
+    let upload = DefaultBodyLimit::max(state.config.max_upload_bytes);
+    let ui = ui::router()
+        .merge(ui::uploads(upload))
+        .layer(middleware::from_fn_with_state(state.clone(), auth::browser_session));
     let max_body = state.config.max_body_bytes;
     let timeout = Duration::from_secs(state.config.request_timeout_secs.max(1));
     Router::new()
         .merge(ui)
         .merge(api::router())
+        .merge(api::uploads(upload))
         .route("/static/{*path}", get(assets::serve))
         .fallback(fallback)
         .with_state(state)

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use fengqiao_domain::ports::Store;
+use fengqiao_domain::ports::{Store, SystemClock};
 use fengqiao_domain::rules::password;
 use fengqiao_domain::services::{Services, operator};
 use fengqiao_store::PgStore;
@@ -41,14 +41,23 @@ pub async fn run(config: &Config, db: &Database, demo_password: &str) -> anyhow:
             db.describe()
         ),
     }
-    let services = database::services_with(store, config, crate::keys::demo_vault(config)?)?;
+    // One vault for the services and the registry loader: `database::services_with` takes
+    // the vault by value, so the services are built here the way it builds them.
+    let vault = Arc::new(crate::keys::demo_vault(config)?);
+    let services = Services::new(store, Arc::new(SystemClock), config.auth_settings(), vault.clone());
     let built = demo::build(&services, demo_password).await?;
+    demo::boundaries::draw(&services).await?;
     if preparation == Preparation::Reused {
         println!("{} demo accounts were missing and have been created.\n", built.accounts_created);
     } else {
         println!("{} areas and {} accounts created.\n", built.areas_created, built.accounts_created);
     }
+    let started = std::time::Instant::now();
+    let registry = demo::registry::load(services.store.as_ref(), &vault, services.clock.now()).await?;
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "demo registry loaded");
     print!("{}", accounts_table(&services, demo_password).await?);
+    println!();
+    print!("{}", registry.lines());
     println!();
     serve::serve(config, db, services).await?;
     Ok(ExitCode::SUCCESS)

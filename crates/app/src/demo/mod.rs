@@ -1,9 +1,19 @@
 //! The demo world `fengqiao demo` serves: the seed article's city, districts, streets and
-//! communities under their official codes, grids, and one account per role.
+//! communities under their official codes, grids, and one account per role; then the
+//! registry of places and people below the grids (`registry::load`).
 
 mod accounts;
+pub mod boundaries;
+mod names;
+mod orgs;
+mod places;
+pub mod registry;
+mod residents;
+mod serving;
 mod world;
 
+#[cfg(test)]
+mod registry_tests;
 #[cfg(test)]
 mod tests;
 

@@ -127,26 +127,22 @@ impl Area {
 }
 
 /// Names are what officials see; never truncated, so they must be sane in length.
-pub fn validate_area_name(name: &str) -> Result<String> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 64 || name.chars().any(|c| c.is_control()) {
+pub fn validate_area_name(raw: &str) -> Result<String> {
+    let name = raw.trim();
+    if name.is_empty() || raw.chars().count() > 64 || name.chars().any(|c| c.is_control()) {
         return Err(DomainError::invalid("name", "error-area-name"));
     }
     Ok(name.to_string())
 }
 
-/// A boundary must be a GeoJSON Polygon or MultiPolygon geometry (or a Feature wrapping one).
+/// A boundary must be a GeoJSON Polygon or MultiPolygon geometry (or a Feature wrapping one)
+/// that passes `rules::boundary`, the same checks a boundary import makes.
 pub fn validate_boundary(v: &serde_json::Value) -> Result<serde_json::Value> {
     let geometry = match v.get("type").and_then(|t| t.as_str()) {
-        Some("Feature") => v.get("geometry").cloned().unwrap_or(serde_json::Value::Null),
-        _ => v.clone(),
+        Some("Feature") => v.get("geometry").unwrap_or(&serde_json::Value::Null),
+        _ => v,
     };
-    let kind = geometry.get("type").and_then(|t| t.as_str());
-    let coords_ok = geometry.get("coordinates").is_some_and(|c| c.is_array());
-    match kind {
-        Some("Polygon") | Some("MultiPolygon") if coords_ok => Ok(geometry),
-        _ => Err(DomainError::invalid("boundary", "error-area-boundary")),
-    }
+    crate::rules::boundary::check_geometry(geometry).map(|c| c.geometry).map_err(|p| DomainError::invalid("boundary", p.key))
 }
 
 #[cfg(test)]

@@ -33,9 +33,11 @@ pub struct AuditEntry {
     pub entity_type: String,
     pub entity_id: String,
     pub area_path: String,
-    #[schema(value_type = Option<Object>)]
+    /// The state before the change (any JSON value).
+    #[schema(value_type = Option<Value>)]
     pub before: Option<serde_json::Value>,
-    #[schema(value_type = Option<Object>)]
+    /// The state after the change (any JSON value).
+    #[schema(value_type = Option<Value>)]
     pub after: Option<serde_json::Value>,
     pub client_addr: Option<String>,
     pub prev_hash: String,

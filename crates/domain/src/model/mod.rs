@@ -2,6 +2,7 @@
 
 pub mod area;
 pub mod audit;
+pub mod import;
 pub mod partner;
 pub mod place;
 pub mod resident;
@@ -10,6 +11,7 @@ pub mod user;
 
 pub use area::{Area, AreaCode, AreaLevel};
 pub use audit::{AuditEntry, AuditFilter, NewAudit};
+pub use import::{ImportJob, ImportKind, ImportOutcome, ImportProblem, ImportStatus};
 pub use session::{Session, SessionKind};
 pub use user::{Role, User, Username};
 pub use partner::{Assignment, OrgKind, Organisation, Person, PersonKind, Profession};

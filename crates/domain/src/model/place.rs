@@ -69,9 +69,9 @@ pub struct Household {
 }
 
 /// Free-text fields of places: required, bounded, no control characters.
-pub fn validate_text(field: &'static str, key: &'static str, s: &str, max: usize) -> crate::Result<String> {
-    let s = s.trim();
-    if s.is_empty() || s.chars().count() > max || s.chars().any(|c| c.is_control()) {
+pub fn validate_text(field: &'static str, key: &'static str, raw: &str, max: usize) -> crate::Result<String> {
+    let s = raw.trim();
+    if s.is_empty() || raw.chars().count() > max || s.chars().any(|c| c.is_control()) {
         return Err(crate::DomainError::invalid(field, key));
     }
     Ok(s.to_string())

@@ -40,9 +40,10 @@ pub const ELDERLY: &str = "elderly";
 pub const CHILD: &str = "child";
 
 /// A custom tag: short, no control characters, no spaces at the ends.
-pub fn validate_tag(t: &str) -> crate::Result<String> {
-    let t = t.trim();
-    if t.is_empty() || t.chars().count() > 16 || t.chars().any(|c| c.is_control() || c == ',') {
+pub fn validate_tag(raw: &str) -> crate::Result<String> {
+    // Length counts what was sent, as the API document states it.
+    let t = raw.trim();
+    if t.is_empty() || raw.chars().count() > 16 || t.chars().any(|c| c.is_control() || c == ',') {
         return Err(crate::DomainError::invalid("tags", "error-tag"));
     }
     Ok(t.to_string())

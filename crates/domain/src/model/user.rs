@@ -98,9 +98,9 @@ impl std::fmt::Display for Username {
     }
 }
 
-pub fn validate_display_name(name: &str) -> Result<String> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 64 || name.chars().any(|c| c.is_control()) {
+pub fn validate_display_name(raw: &str) -> Result<String> {
+    let name = raw.trim();
+    if name.is_empty() || raw.chars().count() > 64 || name.chars().any(|c| c.is_control()) {
         return Err(DomainError::invalid("display_name", "error-display-name"));
     }
     Ok(name.to_string())

@@ -6,9 +6,11 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+mod imports;
 mod registry;
 
-pub use registry::{CipherUpdate, HouseholdQuery, Page, ProtectedColumn, RegistryBatch, RegistryStore, ResidentQuery};
+pub use imports::ImportJobStore;
+pub use registry::{CipherUpdate, HouseholdQuery, Page, ProtectedColumn, RegistryBatch, RegistryStore, RegistryUpdates, ResidentQuery};
 
 use crate::error::Result;
 use crate::model::{Area, AuditEntry, AuditFilter, NewAudit, Session, User};
@@ -37,8 +39,18 @@ pub struct UserQuery {
     pub limit: i64,
 }
 
+/// One area's new boundary. `version` is the version after the change; the stored row must
+/// still be at `version - 1`, as the import saw it when it validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoundaryChange {
+    pub area_id: Uuid,
+    pub boundary: Option<serde_json::Value>,
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
 #[async_trait]
-pub trait Store: RegistryStore + Send + Sync + 'static {
+pub trait Store: RegistryStore + ImportJobStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn migrate(&self) -> Result<()>;
     async fn ping(&self) -> Result<()>;
@@ -60,6 +72,9 @@ pub trait Store: RegistryStore + Send + Sync + 'static {
     /// Moves a subtree: the area gets a new parent and every path below `old_path` is rewritten,
     /// accounts' home paths included.
     async fn move_area(&self, area: &Area, expected_version: i64, old_path: &str, audit: &NewAudit) -> Result<()>;
+    /// Sets the boundaries of many areas at once (a boundary import): all land, with their
+    /// audit rows, or none do; a row whose version moved meanwhile fails the whole call.
+    async fn set_boundaries(&self, changes: &[BoundaryChange], audit: &[NewAudit]) -> Result<()>;
 
     async fn user_by_username(&self, username: &str) -> Result<Option<User>>;
     async fn user_by_id(&self, id: Uuid) -> Result<Option<User>>;

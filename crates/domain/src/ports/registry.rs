@@ -40,6 +40,24 @@ impl RegistryBatch {
     }
 }
 
+/// Changes to records already on record, written with an import's new records. Each carries
+/// the version it was read at: a record someone changed meanwhile fails the whole import.
+#[derive(Debug, Clone, Default)]
+pub struct RegistryUpdates {
+    pub estates: Vec<(Estate, i64)>,
+    pub buildings: Vec<(Building, i64)>,
+    pub residents: Vec<(Resident, i64)>,
+    pub people: Vec<(Person, i64)>,
+    /// People whose assignments become exactly these.
+    pub assignments: Vec<(Uuid, Vec<Assignment>)>,
+}
+
+impl RegistryUpdates {
+    pub fn is_empty(&self) -> bool {
+        self.estates.is_empty() && self.buildings.is_empty() && self.residents.is_empty() && self.people.is_empty() && self.assignments.is_empty()
+    }
+}
+
 /// A keyset page request: rows after `after` (by id), at most `limit`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Page {
@@ -113,4 +131,21 @@ pub trait RegistryStore: Send + Sync {
     async fn people_assigned_to(&self, area_id: Uuid) -> Result<Vec<Person>>;
     async fn assignments_of(&self, person_id: Uuid) -> Result<Vec<Assignment>>;
     async fn grid_duties(&self, grid_id: Uuid) -> Result<Vec<String>>;
+
+    // Bulk lookups for imports and exports: each takes a whole file's (or page's) keys, so a
+    // 100,000-row file costs a few hundred queries instead of a few hundred thousand.
+    async fn residents_by_id_hashes(&self, hashes: &[String]) -> Result<Vec<Resident>>;
+    async fn residents_of_households(&self, household_ids: &[Uuid]) -> Result<Vec<Resident>>;
+    async fn households_by_ids(&self, ids: &[Uuid]) -> Result<Vec<Household>>;
+    /// Households of one grid at these exact addresses.
+    async fn households_at(&self, area_id: Uuid, addresses: &[String]) -> Result<Vec<Household>>;
+    /// Estates of one community with these names.
+    async fn estates_named(&self, area_id: Uuid, names: &[String]) -> Result<Vec<Estate>>;
+    /// Buildings in a subtree with these names.
+    async fn buildings_named(&self, scope_path: &str, names: &[String]) -> Result<Vec<Building>>;
+    async fn entrances_of_buildings(&self, building_ids: &[Uuid]) -> Result<Vec<Entrance>>;
+    /// People in a subtree with these names.
+    async fn people_named(&self, scope_path: &str, names: &[String]) -> Result<Vec<Person>>;
+    /// New records, changed records and the audit rows of one import, in one transaction.
+    async fn apply_import(&self, batch: &RegistryBatch, updates: &RegistryUpdates, audit: &[NewAudit]) -> Result<()>;
 }

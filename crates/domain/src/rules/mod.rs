@@ -2,5 +2,6 @@
 
 pub mod access;
 pub mod audit_chain;
+pub mod boundary;
 pub mod password;
 pub mod throttle;

@@ -193,6 +193,19 @@ impl Services {
     /// Loads division rows (parents before children or in any order) below `root_parent`
     /// in one transaction. Existing codes are skipped, so loading twice changes nothing.
     pub async fn import_divisions(&self, actor: &Actor, rows: &[DivisionRow]) -> Result<usize> {
+        let fresh = self.plan_divisions(actor, rows).await?;
+        let audits: Vec<NewAudit> = fresh
+            .iter()
+            .map(|a| self.audit(actor, "area.create", "area", a.code.as_str(), &a.path, None, to_json(&summary(a))))
+            .collect();
+        self.store.insert_areas(&fresh, &audits).await?;
+        Ok(fresh.len())
+    }
+
+    /// The areas division rows add: parents placed before children whatever the order of
+    /// the rows, codes already on record skipped. The command line and the spreadsheet
+    /// import share it, so both make the same tree of the same rows.
+    pub(crate) async fn plan_divisions(&self, actor: &Actor, rows: &[DivisionRow]) -> Result<Vec<Area>> {
         use std::collections::HashMap;
         let mut by_code: HashMap<String, Area> = HashMap::new();
         let mut pending: Vec<&DivisionRow> = rows.iter().collect();
@@ -233,12 +246,7 @@ impl Services {
             by_code.insert(area.code.to_string(), area.clone());
             fresh.push(area);
         }
-        let audits: Vec<NewAudit> = fresh
-            .iter()
-            .map(|a| self.audit(actor, "area.create", "area", a.code.as_str(), &a.path, None, to_json(&summary(a))))
-            .collect();
-        self.store.insert_areas(&fresh, &audits).await?;
-        Ok(fresh.len())
+        Ok(fresh)
     }
 }
 

@@ -5,6 +5,7 @@ mod accounts;
 mod areas;
 mod audit;
 mod auth;
+mod boundaries;
 pub mod registry;
 
 use std::sync::Arc;
@@ -17,6 +18,7 @@ pub use accounts::{AccountChange, NewAccount};
 pub use areas::{AreaChange, DivisionRow, NewArea};
 pub use audit::VerifyReport;
 pub use auth::LoginOutcome;
+pub use boundaries::{AreaMap, BoundaryArea, BoundaryOutcome, BoundaryProblem, BoundaryReport, CODE_PROPERTIES, MAX_FEATURES};
 
 use crate::model::{NewAudit, Role};
 use crate::ports::{Clock, Store};

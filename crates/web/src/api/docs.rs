@@ -5,7 +5,7 @@ use axum::response::Html;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{accounts, areas, audit, auth, health, registry};
+use super::{accounts, areas, audit, auth, boundaries, health, imports, registry};
 use crate::error::Problem;
 
 #[derive(OpenApi)]
@@ -15,7 +15,7 @@ use crate::error::Problem;
         (Accept-Language: zh-CN by default, en)."),
     paths(
         health::healthz, auth::issue_token, auth::revoke_token, auth::me,
-        areas::get_one, areas::children, areas::create, areas::update,
+        areas::get_one, areas::children, areas::create, areas::update, boundaries::import, boundaries::map,
         accounts::list, accounts::get_one, accounts::create, accounts::update,
         audit::list,
         registry::residents::list, registry::residents::get_one, registry::residents::create, registry::residents::update,
@@ -24,6 +24,8 @@ use crate::error::Problem;
         registry::places::estates, registry::places::create_estate, registry::places::create_building, registry::places::building,
         registry::people::list, registry::people::create, registry::people::organisations, registry::people::create_organisation,
         registry::people::serving, registry::people::set_duties,
+        imports::create, imports::get_one,
+        registry::export::residents, registry::export::households, registry::export::estates, registry::export::people,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),

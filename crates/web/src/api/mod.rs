@@ -5,11 +5,14 @@ mod accounts;
 mod areas;
 mod audit;
 mod auth;
+pub(crate) mod boundaries;
 mod docs;
 mod health;
+pub(crate) mod imports;
 pub mod registry;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 use crate::AppState;
@@ -27,10 +30,19 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/areas", post(areas::create))
         .route("/api/v1/areas/{code}", get(areas::get_one).patch(areas::update))
         .route("/api/v1/areas/{code}/children", get(areas::children))
+        .route("/api/v1/areas/boundaries", post(boundaries::import).layer(DefaultBodyLimit::max(boundaries::BOUNDARY_BODY_LIMIT)))
+        .route("/api/v1/areas/{code}/map", get(boundaries::map))
         .route("/api/v1/accounts", get(accounts::list).post(accounts::create))
         .route("/api/v1/accounts/{username}", get(accounts::get_one).patch(accounts::update))
         .route("/api/v1/audit", get(audit::list))
         .merge(registry::router())
+}
+
+/// Routes that take spreadsheet uploads, under their own body limit.
+pub fn uploads(limit: DefaultBodyLimit) -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/imports", post(imports::create).layer(limit))
+        .route("/api/v1/imports/{id}", get(imports::get_one))
 }
 
 /// The shape of an area boundary, for the OpenAPI document.

@@ -37,6 +37,8 @@ struct AreaPage {
     /// Who serves this area (name, what they do) and, for a grid, its duty list.
     serving: Vec<(String, String)>,
     duties: Vec<String>,
+    /// A grid's buildings: the addresses it answers for.
+    buildings: Vec<(uuid::Uuid, String, String)>,
     form_code: String,
     form_name: String,
     error: Option<String>,
@@ -68,6 +70,11 @@ async fn show(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, code: &str, 
     let can_create = child_level.is_some() && c.actor.may_create_under(&area).is_ok() && !area.retired;
     let can_registry = c.actor.role.has(fengqiao_domain::rules::access::Permission::ViewRegistry);
     let (people, duties) = if can_registry { s.serving(&c.actor, code).await? } else { (Vec::new(), Vec::new()) };
+    let buildings = if can_registry && area.level == fengqiao_domain::model::AreaLevel::Grid {
+        s.buildings(&c.actor, Some(code), None, None, None, 200).await?.into_iter().map(|b| (b.id, b.name, b.address)).collect()
+    } else {
+        Vec::new()
+    };
     let serving = people
         .into_iter()
         .map(|p| {
@@ -92,6 +99,7 @@ async fn show(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, code: &str, 
         can_registry,
         serving,
         duties,
+        buildings,
         form_code: draft.code,
         form_name: draft.name,
         error: draft.error,

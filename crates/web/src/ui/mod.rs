@@ -5,12 +5,15 @@ mod accounts;
 mod areas;
 mod audit;
 mod home;
+mod imports;
+mod maps;
 mod profile;
-mod registry;
+pub(crate) mod registry;
 mod session;
 
 use askama::Template;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -33,11 +36,19 @@ pub fn router() -> Router<AppState> {
         .route("/areas", get(areas::home))
         .route("/areas/{code}", get(areas::page).post(areas::change))
         .route("/areas/{code}/children", post(areas::create_child))
+        .route("/areas/{code}/map", get(maps::page))
+        .route("/areas/{code}/map.json", get(maps::data))
+        .route("/areas/{code}/boundaries", post(maps::upload).layer(DefaultBodyLimit::max(crate::api::boundaries::BOUNDARY_BODY_LIMIT)))
         .route("/accounts", get(accounts::list).post(accounts::create))
         .route("/accounts/{username}", get(accounts::page).post(accounts::update))
         .route("/accounts/{username}/password", post(accounts::reset_password))
         .route("/audit", get(audit::page))
         .merge(registry::router())
+}
+
+/// Pages that take spreadsheet uploads, under their own body limit.
+pub fn uploads(limit: DefaultBodyLimit) -> Router<AppState> {
+    imports::router(limit)
 }
 
 /// Whether htmx made this request: it then wants only the fragment it swaps in, not the
@@ -60,6 +71,7 @@ pub struct Nav {
     pub can_accounts: bool,
     pub can_audit: bool,
     pub can_registry: bool,
+    pub can_import: bool,
 }
 
 pub struct Base {
@@ -82,6 +94,9 @@ impl Base {
                 can_accounts: c.actor.role.has(Permission::ManageAccounts),
                 can_audit: c.actor.role.has(Permission::ViewAudit),
                 can_registry: c.actor.role.has(Permission::ViewRegistry),
+                can_import: fengqiao_domain::model::ImportKind::ALL
+                    .iter()
+                    .any(|k| c.actor.role.has(fengqiao_domain::services::registry::import::permission(*k))),
             }),
             current: current.to_string(),
             notice,
@@ -149,7 +164,7 @@ pub fn grantable_roles(l: Lang, caller: &PageCaller) -> Vec<(&'static str, Strin
 /// A notice shown after a redirect (`?ok=key`), from a fixed list so no text is injected.
 pub fn notice(l: Lang, ok: Option<&str>) -> Option<String> {
     const KNOWN: &[&str] = &[
-        "area-created", "area-updated", "account-created", "account-updated", "password-changed", "password-reset",
+        "area-created", "area-updated", "boundaries-imported", "account-created", "account-updated", "password-changed", "password-reset",
     ];
     ok.filter(|k| KNOWN.contains(k)).map(|k| l.t(&format!("ok-{k}")))
 }

@@ -3,7 +3,12 @@
 mod api_accounts;
 mod api_areas;
 mod api_auth;
+mod api_boundaries;
+mod api_exports;
+mod api_imports;
 mod api_registry;
 mod support;
 mod ui;
+mod ui_imports;
+mod ui_map;
 mod ui_registry;

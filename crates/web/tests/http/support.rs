@@ -137,7 +137,7 @@ impl TestApp {
 }
 
 pub fn test_config() -> WebConfig {
-    WebConfig { max_body_bytes: 16 * 1024, cookie_secure: false, trust_forwarded_for: false, request_timeout_secs: 30 }
+    WebConfig { max_body_bytes: 16 * 1024, cookie_secure: false, trust_forwarded_for: false, request_timeout_secs: 30, ..WebConfig::default() }
 }
 
 /// The value of `<input name="csrf_token" value="...">` in a page.

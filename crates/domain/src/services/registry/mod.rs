@@ -2,11 +2,15 @@
 //! serve. Every read is limited to the caller's subtree; personal data leaves the domain
 //! masked unless a reveal is asked for, with a reason, by a role allowed to, and audited.
 
+mod export;
+pub mod import;
 mod keys;
 mod people;
 mod places;
 mod residents;
 
+pub use export::{Export, ExportList, ExportRows, ExportedPerson, ExportedResident, code_of};
+pub use import::{ImportColumn, ImportRow, ImportSheet};
 pub use keys::RotationReport;
 pub use people::{NewOrganisation, NewPerson};
 pub use places::{BuildingView, NewBuilding, NewEstate, NewHousehold};

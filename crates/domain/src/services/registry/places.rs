@@ -175,9 +175,14 @@ impl Services {
         Ok(BuildingView { building, estate, entrances, households })
     }
 
-    pub async fn buildings(&self, actor: &Actor, estate_id: Option<Uuid>, text: Option<String>, after: Option<Uuid>, limit: i64) -> Result<Vec<Building>> {
+    /// Buildings of an estate, or in an area of the caller's scope (a grid: the addresses it answers for).
+    pub async fn buildings(&self, actor: &Actor, area_code: Option<&str>, estate_id: Option<Uuid>, text: Option<String>, after: Option<Uuid>, limit: i64) -> Result<Vec<Building>> {
         actor.require(Permission::ViewRegistry)?;
-        self.store.buildings(&page(actor, None, text, after, limit), estate_id).await
+        let area = match area_code {
+            Some(code) => Some(self.area(actor, code).await?),
+            None => None,
+        };
+        self.store.buildings(&page(actor, area.as_ref(), text, after, limit), estate_id).await
     }
 
     pub async fn create_household(&self, actor: &Actor, new: NewHousehold) -> Result<Household> {

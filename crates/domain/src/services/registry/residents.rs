@@ -51,7 +51,7 @@ pub enum RevealField {
 }
 
 /// Recorded tags: known ones plus custom ones, without the computed age groups, each once.
-fn clean_tags(tags: &[String]) -> Result<Vec<String>> {
+pub(crate) fn clean_tags(tags: &[String]) -> Result<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     for t in tags {
         let t = validate_tag(t)?;
@@ -64,6 +64,16 @@ fn clean_tags(tags: &[String]) -> Result<Vec<String>> {
     }
     out.sort_by_key(|t| (RECORDED_TAGS.iter().position(|k| k == t).unwrap_or(usize::MAX), t.clone()));
     Ok(out)
+}
+
+/// The reason given for seeing full personal data (a reveal, or an export that is not
+/// masked): it goes into the audit log, so it must say something, briefly.
+pub(crate) fn reveal_reason(reason: &str) -> Result<&str> {
+    let reason = reason.trim();
+    if reason.chars().count() < 2 || reason.chars().count() > 200 || reason.chars().any(|c| c.is_control()) {
+        return Err(DomainError::invalid("reason", "error-reveal-reason"));
+    }
+    Ok(reason)
 }
 
 /// What the audit log keeps of a resident: masked values only.
@@ -216,10 +226,7 @@ impl Services {
     pub async fn reveal(&self, actor: &Actor, id: Uuid, field: RevealField, reason: &str) -> Result<String> {
         let r = self.resident(actor, id).await?;
         actor.may_in(Permission::RevealPersonalData, &r.area_path, "error-resident-not-found")?;
-        let reason = reason.trim();
-        if reason.chars().count() < 2 || reason.chars().count() > 200 || reason.chars().any(|c| c.is_control()) {
-            return Err(DomainError::invalid("reason", "error-reveal-reason"));
-        }
+        let reason = reveal_reason(reason)?;
         let (stored, name, field_name) = match field {
             RevealField::IdNumber => (&r.id_number, ID_FIELD, "id_number"),
             RevealField::Phone => (&r.phone, PHONE_FIELD, "phone"),

@@ -1,6 +1,7 @@
 //! The registry over the API: places, households, residents (personal data masked), people
 //! who serve and organisations.
 
+pub(crate) mod export;
 pub(crate) mod people;
 pub(crate) mod places;
 pub(crate) mod residents;
@@ -17,6 +18,10 @@ pub use residents::ResidentView;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/residents", get(residents::list).post(residents::create))
+        .route("/api/v1/residents/export.xlsx", get(export::residents))
+        .route("/api/v1/households/export.xlsx", get(export::households))
+        .route("/api/v1/estates/export.xlsx", get(export::estates))
+        .route("/api/v1/people/export.xlsx", get(export::people))
         .route("/api/v1/residents/{id}", get(residents::get_one).patch(residents::update))
         .route("/api/v1/residents/{id}/reveal", post(residents::reveal))
         .route("/api/v1/households", get(places::households).post(places::create_household))

@@ -76,7 +76,7 @@ pub struct CreatePerson {
     pub kind: PersonKind,
     /// Required for legal advisers.
     pub profession: Option<Profession>,
-    #[schema(example = "光明路派出所")]
+    #[schema(example = "光明路派出所", max_length = 64)]
     pub organisation: Option<String>,
     pub phone: Option<String>,
     #[schema(example = "150103003030")]
@@ -151,9 +151,10 @@ pub async fn organisations(State(state): State<AppState>, caller: ApiCaller, Api
 #[serde(deny_unknown_fields)]
 pub struct CreateOrganisation {
     pub kind: OrgKind,
-    #[schema(example = "光明路红色物业服务站")]
+    #[schema(example = "光明路红色物业服务站", min_length = 1, max_length = 64, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub name: String,
     pub area_code: String,
+    #[schema(min_length = 1, max_length = 64, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub contact: Option<String>,
 }
 
@@ -190,7 +191,8 @@ pub async fn serving(State(state): State<AppState>, caller: ApiCaller, ApiPath(c
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Duties {
-    #[schema(max_items = 50)]
+    /// Blank items are dropped; each item at most 200 characters, no control characters.
+    #[schema(max_items = 50, value_type = Vec<DutyText>)]
     pub duties: Vec<String>,
 }
 
@@ -205,3 +207,9 @@ pub async fn set_duties(State(state): State<AppState>, caller: ApiCaller, ApiPat
     let (people, duties) = state.services.serving(&caller.actor, &code).await?;
     Ok(Json(Serving { people: people.into_iter().map(Into::into).collect(), duties }))
 }
+
+/// One item of a duty list, for the OpenAPI document.
+#[derive(ToSchema)]
+#[schema(pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]{0,200}$")]
+#[allow(dead_code)]
+pub struct DutyText(String);

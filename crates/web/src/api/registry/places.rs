@@ -119,10 +119,11 @@ pub async fn household(State(state): State<AppState>, caller: ApiCaller, ApiPath
 pub struct CreateHousehold {
     pub building_id: Option<Uuid>,
     pub entrance_id: Option<Uuid>,
-    #[schema(example = "502")]
+    #[schema(example = "502", min_length = 1, max_length = 16, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub room: Option<String>,
     /// For a house outside any recorded building: its grid and full address.
     pub grid_code: Option<String>,
+    #[schema(min_length = 1, max_length = 128, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub address: Option<String>,
 }
 
@@ -160,8 +161,9 @@ pub async fn estates(State(state): State<AppState>, caller: ApiCaller, ApiQuery(
 pub struct CreateEstate {
     #[schema(example = "150103003030")]
     pub community_code: String,
-    #[schema(example = "铁路小区")]
+    #[schema(example = "铁路小区", min_length = 1, max_length = 64, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub name: String,
+    #[schema(example = "巴彦淖尔北路12号", min_length = 1, max_length = 128, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub address: String,
     pub property_company_id: Option<Uuid>,
     pub property_station_id: Option<Uuid>,
@@ -191,8 +193,9 @@ pub struct CreateBuilding {
     #[schema(example = "150103003030G01")]
     pub grid_code: String,
     pub estate_id: Option<Uuid>,
-    #[schema(example = "3号楼")]
+    #[schema(example = "3号楼", min_length = 1, max_length = 64, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub name: String,
+    #[schema(example = "铁路小区3号楼", min_length = 1, max_length = 128, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub address: String,
     #[schema(minimum = 1, maximum = 200)]
     pub floors: Option<i32>,

@@ -115,6 +115,7 @@ pub struct CreateResident {
     #[schema(example = "head")]
     pub relation: fengqiao_domain::model::Relation,
     #[serde(default)]
+    #[schema(value_type = Vec<TagText>)]
     pub tags: Vec<String>,
 }
 
@@ -150,6 +151,7 @@ pub struct UpdateResident {
     /// An empty string removes the phone.
     pub phone: Option<String>,
     pub relation: Option<fengqiao_domain::model::Relation>,
+    #[schema(value_type = Option<Vec<TagText>>)]
     pub tags: Option<Vec<String>>,
     /// Move to another household.
     pub household_id: Option<Uuid>,
@@ -180,8 +182,9 @@ pub async fn update(State(state): State<AppState>, caller: ApiCaller, ApiPath(id
 #[serde(deny_unknown_fields)]
 pub struct RevealRequest {
     pub field: RevealFieldName,
-    /// Why the full value is needed; kept in the audit log.
-    #[schema(example = "核实身份办理低保", min_length = 2, max_length = 200)]
+    /// Why the full value is needed; kept in the audit log. At least two visible characters.
+    #[schema(example = "核实身份办理低保", min_length = 2, max_length = 200,
+        pattern = "^\\s*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F]\\s*$")]
     pub reason: String,
 }
 
@@ -212,3 +215,10 @@ pub async fn reveal(State(state): State<AppState>, caller: ApiCaller, ApiPath(id
     let value = state.services.reveal(&caller.actor, id, field, &req.reason).await?;
     Ok(Json(Revealed { value }))
 }
+
+/// A tag: a recorded one (`living_alone`, `disabled`, `low_income`, `veteran`, `party_member`)
+/// or a custom one of at most 16 characters without commas. `elderly` and `child` are computed.
+#[derive(ToSchema)]
+#[schema(pattern = "^[^,\\u0000-\\u001F\\u007F-\\u009F]{1,16}$")]
+#[allow(dead_code)]
+pub struct TagText(String);

@@ -1,6 +1,7 @@
 //! Registry pages: residents, households, buildings, estates. Personal data is shown masked;
 //! a full value appears only after a reveal with a reason, once, and is audited.
 
+mod export;
 mod places;
 mod residents;
 
@@ -15,6 +16,10 @@ use crate::i18n::Lang;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/residents", get(residents::list))
+        .route("/residents/export.xlsx", get(export::residents).post(export::residents_revealed))
+        .route("/households/export.xlsx", get(export::households))
+        .route("/estates/export.xlsx", get(export::estates))
+        .route("/people/export.xlsx", get(export::people))
         .route("/residents/{id}", get(residents::page).post(residents::update))
         .route("/residents/{id}/reveal", post(residents::reveal))
         .route("/households", get(places::households))

@@ -206,7 +206,7 @@ pub async fn estates(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(
 pub async fn estate(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c): SignedIn, Path(id): Path<Uuid>) -> Result<Response, PageError> {
     let s = &state.services;
     let e = s.estate(&c.actor, id).await?;
-    let buildings = s.buildings(&c.actor, Some(e.id), None, None, 200).await?;
+    let buildings = s.buildings(&c.actor, None, Some(e.id), None, None, 200).await?;
     let org = |id: Option<Uuid>| async move { s.store.organisation_by_id(id?).await.ok().flatten().map(|o| o.name) };
     let page = EstatesPage {
         base: Base::new(Some(&c), "estates", &uri.to_string(), None),

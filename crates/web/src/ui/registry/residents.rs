@@ -35,6 +35,8 @@ struct ListPage {
     next_after: Option<Uuid>,
     next_link: String,
     error: Option<String>,
+    csrf: String,
+    can_reveal: bool,
 }
 
 #[derive(Template)]
@@ -93,6 +95,8 @@ pub async fn list(State(state): State<AppState>, l: Lang, uri: Uri, Htmx(fragmen
         next_after,
         next_link,
         error,
+        csrf: c.csrf().to_string(),
+        can_reveal: c.actor.role.has(Permission::RevealPersonalData),
         l,
     };
     Ok(render(&page))
