@@ -7,6 +7,7 @@ mod error;
 mod imports;
 mod postgres;
 mod registry;
+mod rows;
 mod registry_rows;
 mod shared;
 mod sqlite;
