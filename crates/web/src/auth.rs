@@ -245,6 +245,20 @@ mod tests {
     }
 
     #[test]
+    fn multipart_tokens_come_from_the_query_and_must_match_whole() {
+        assert_eq!(query_field(Some("csrf_token=abc%2B1&x=2"), CSRF_FIELD).as_deref(), Some("abc+1"));
+        assert_eq!(query_field(Some("x=2"), CSRF_FIELD), None);
+        assert_eq!(query_field(None, CSRF_FIELD), None);
+        assert!(constant_eq("abc", "abc"));
+        assert!(!constant_eq("abc", "abd") && !constant_eq("abc", "ab") && !constant_eq("", "a"));
+        let mut h = HeaderMap::new();
+        h.insert(header::CONTENT_TYPE, "multipart/form-data; boundary=x".parse().unwrap());
+        assert!(is_multipart(&h));
+        h.insert(header::CONTENT_TYPE, "application/x-www-form-urlencoded".parse().unwrap());
+        assert!(!is_multipart(&h));
+    }
+
+    #[test]
     fn forwarded_for_only_when_trusted() {
         let mut h = HeaderMap::new();
         h.insert("x-forwarded-for", "203.0.113.9, 10.0.0.1".parse().unwrap());

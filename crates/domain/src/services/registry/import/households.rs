@@ -220,10 +220,10 @@ impl Services {
         let by_hash: HashMap<String, Resident> =
             self.store.residents_by_id_hashes(&wanted).await?.into_iter().filter_map(|r| Some((r.id_number.as_ref()?.hash.clone(), r))).collect();
         for (i, h) in hashes.iter().enumerate() {
-            if let Some(r) = h.as_ref().and_then(|h| by_hash.get(h)) {
-                if !run.actor.covers(&r.area_path) {
-                    run.problems.cell(run.sheet, i, "id_number", "error-import-resident-elsewhere");
-                }
+            if let Some(r) = h.as_ref().and_then(|h| by_hash.get(h))
+                && !run.actor.covers(&r.area_path)
+            {
+                run.problems.cell(run.sheet, i, "id_number", "error-import-resident-elsewhere");
             }
         }
         let mut addresses: HashMap<Uuid, (String, Vec<String>)> = HashMap::new();

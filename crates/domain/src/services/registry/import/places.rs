@@ -123,10 +123,10 @@ impl Services {
                 Some(g) => run.area_in_scope(&areas, i, "grid_code", g, Some((AreaLevel::Grid, "error-building-grid"))).map(Some),
                 None => Some(None),
             };
-            if let (Some(Some(c)), Some(Some(g))) = (&community, &grid) {
-                if !g.path.starts_with(&c.path) {
-                    run.problems.cell(run.sheet, i, "grid_code", "error-building-estate");
-                }
+            if let (Some(Some(c)), Some(Some(g))) = (&community, &grid)
+                && !g.path.starts_with(&c.path)
+            {
+                run.problems.cell(run.sheet, i, "grid_code", "error-building-estate");
             }
             places.push(community.zip(grid));
         }
@@ -190,10 +190,10 @@ impl Services {
                 continue;
             }
             first.insert(key.clone(), run.sheet.rows[i].line);
-            if let (Some(b), Some(g)) = (buildings.get(&key), g) {
-                if b.area_id != g.id {
-                    run.problems.cell(run.sheet, i, "grid_code", "error-import-building-grid");
-                }
+            if let (Some(b), Some(g)) = (buildings.get(&key), g)
+                && b.area_id != g.id
+            {
+                run.problems.cell(run.sheet, i, "grid_code", "error-import-building-grid");
             }
         }
         for i in 0..rows.len() {
@@ -241,15 +241,16 @@ impl Services {
                         batch.estates.push(e.clone());
                         e
                     });
-                    if !created && touched.insert(e.id) {
-                        if let Some(a) = address.filter(|a| *a != e.address) {
-                            let old_version = e.version;
-                            e.address = a;
-                            e.version += 1;
-                            e.updated_at = now;
-                            updates.estates.push((e.clone(), old_version));
-                            changed = true;
-                        }
+                    if !created
+                        && touched.insert(e.id)
+                        && let Some(a) = address.filter(|a| *a != e.address)
+                    {
+                        let old_version = e.version;
+                        e.address = a;
+                        e.version += 1;
+                        e.updated_at = now;
+                        updates.estates.push((e.clone(), old_version));
+                        changed = true;
                     }
                     Some(e.clone())
                 }

@@ -63,7 +63,7 @@ impl Problems {
     }
 
     /// A cell problem from a domain validation error, under that error's message key.
-    pub(crate) fn from_error(&mut self, sheet: &ImportSheet, i: usize, key: &'static str, e: DomainError) {
+    pub(crate) fn error(&mut self, sheet: &ImportSheet, i: usize, key: &'static str, e: DomainError) {
         self.cell(sheet, i, key, e.code());
     }
 
@@ -217,11 +217,11 @@ impl<'a> Run<'a> {
             self.problems.cell(self.sheet, i, key, "error-import-area-retired");
             return None;
         }
-        if let Some((want, message)) = level {
-            if area.level != want {
-                self.problems.cell(self.sheet, i, key, message);
-                return None;
-            }
+        if let Some((want, message)) = level
+            && area.level != want
+        {
+            self.problems.cell(self.sheet, i, key, message);
+            return None;
         }
         Some(area.clone())
     }
@@ -240,7 +240,7 @@ impl<'a> Run<'a> {
 
     /// Applies a validation to a cell, recording its error against the cell.
     pub(crate) fn check<T>(&mut self, i: usize, key: &'static str, r: Result<T>) -> Option<T> {
-        r.map_err(|e| self.problems.from_error(self.sheet, i, key, e)).ok()
+        r.map_err(|e| self.problems.error(self.sheet, i, key, e)).ok()
     }
 }
 
