@@ -31,6 +31,13 @@ pub struct ExportQuery {
 pub struct XlsxFile(Vec<u8>);
 
 async fn export(state: AppState, l: Lang, caller: ApiCaller, list: ExportList, q: ExportQuery) -> Result<Response, ApiError> {
+    // A reason that is given is checked even without `reveal`, as the document states its bounds.
+    if let Some(r) = &q.reason {
+        let n = r.chars().count();
+        if !(2..=200).contains(&n) {
+            return Err(fengqiao_domain::DomainError::invalid("reason", "error-reveal-reason").into());
+        }
+    }
     let reason = q.reveal.then(|| q.reason.unwrap_or_default());
     let x = state.services.begin_export(&caller.actor, list, q.area.as_deref(), reason.as_deref()).await?;
     Ok(crate::exports::respond(&state.services, l, x).await?)

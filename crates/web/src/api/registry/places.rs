@@ -197,10 +197,12 @@ pub struct CreateBuilding {
     pub name: String,
     #[schema(example = "铁路小区3号楼", min_length = 1, max_length = 128, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub address: String,
-    #[schema(minimum = 1, maximum = 200)]
+    #[schema(minimum = 1, maximum = 200, value_type = Option<i32>)]
+    #[serde(default, deserialize_with = "integral_opt")]
     pub floors: Option<i32>,
     /// Entrances to create (1单元 … N单元).
-    #[schema(minimum = 0, maximum = 50)]
+    #[schema(minimum = 0, maximum = 50, value_type = u32)]
+    #[serde(deserialize_with = "integral")]
     pub entrances: u32,
 }
 
@@ -286,4 +288,21 @@ pub async fn building(State(state): State<AppState>, caller: ApiCaller, ApiPath(
             .map(|(h, rs)| HouseholdDetail { household: h.into(), residents: rs.into_iter().map(|r| ResidentView::new(r, today)).collect() })
             .collect(),
     }))
+}
+
+/// JSON Schema counts 31.0 as an integer; so do we, while still refusing 31.5.
+fn integral<'de, D: serde::Deserializer<'de>, T: TryFrom<i64>>(d: D) -> Result<T, D::Error> {
+    let f = f64::deserialize(d)?;
+    if f.fract() != 0.0 || !f.is_finite() {
+        return Err(serde::de::Error::custom("expected a whole number"));
+    }
+    T::try_from(f as i64).map_err(|_| serde::de::Error::custom("number out of range"))
+}
+
+fn integral_opt<'de, D: serde::Deserializer<'de>, T: TryFrom<i64>>(d: D) -> Result<Option<T>, D::Error> {
+    match Option::<f64>::deserialize(d)? {
+        None => Ok(None),
+        Some(f) if f.fract() == 0.0 && f.is_finite() => T::try_from(f as i64).map(Some).map_err(|_| serde::de::Error::custom("number out of range")),
+        Some(_) => Err(serde::de::Error::custom("expected a whole number")),
+    }
 }
