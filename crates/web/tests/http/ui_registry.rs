@@ -35,6 +35,7 @@ async fn a_grid_worker_records_a_resident_and_reveals_a_phone_with_a_reason() {
         assert_eq!(r.status(), 422);
         let html = r.text().await.unwrap();
         assert!(html.contains("校验位") && html.contains("value=\"刘桂兰\"") && html.contains("value=\"13904711234\""), "{html}");
+        assert_eq!(html.matches("校验位").count(), 1, "the refusal is shown once, beside the form");
         let id = fengqiao_domain::privacy::synthetic_id("150101", chrono::NaiveDate::from_ymd_opt(1950, 1, 1).unwrap(), 4);
         let good = [("csrf_token", csrf.as_str()), ("name", "刘桂兰"), ("id_number", id.as_str()), ("phone", "13904711234"), ("relation", "head")];
         let r = br.post(app.url(&format!("{household}/residents"))).form(&good).send().await.unwrap();

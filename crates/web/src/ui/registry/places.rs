@@ -33,7 +33,10 @@ struct HouseholdPage {
     can_edit: bool,
     relations: Vec<(&'static str, String)>,
     form: NewResidentForm,
+    /// For the member rows (shared template); refusals of the form go to `form_error`,
+    /// next to the form, so they are shown once.
     error: Option<String>,
+    form_error: Option<String>,
 }
 
 async fn area_by_path(state: &AppState, c: &PageCaller, path: &str) -> Option<Area> {
@@ -57,7 +60,8 @@ pub(super) async fn show_household(state: &AppState, l: Lang, c: &PageCaller, ur
         can_edit: c.actor.role.has(Permission::ManageRegistry),
         relations: Relation::ALL.iter().map(|r| (r.as_str(), relation_label(l, *r))).collect(),
         form,
-        error,
+        error: None,
+        form_error: error,
         h,
         l,
     };
