@@ -11,6 +11,8 @@ pub struct Load<'a> {
     pub cpu: Option<u32>,
     pub seconds: u32,
     pub connections: u32,
+    /// A Lua script that chooses each request (wrk -s).
+    pub script: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Default, PartialEq)]
@@ -44,6 +46,9 @@ pub fn command(load: &Load<'_>) -> Command {
     ]);
     if let Some(h) = load.header {
         cmd.args(["-H", h]);
+    }
+    if let Some(script) = &load.script {
+        cmd.arg("-s").arg(script);
     }
     cmd.arg(&load.url);
     cmd
@@ -119,6 +124,7 @@ Transfer/sec:      3.00MB
             cpu: Some(1),
             seconds: 10,
             connections: 16,
+            script: None,
         };
         assert_eq!(
             describe(&command(&load)),
