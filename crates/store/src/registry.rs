@@ -38,6 +38,12 @@ pub(crate) fn values(rows: usize, cols: usize, backend: fengqiao_domain::ports::
     out
 }
 
+/// A community's scope or narrower (its path has four segments: city, district, street,
+/// community), where a scan of the scope is cheaper than a scan of a name across the city.
+pub(crate) fn narrow_scope(scope_path: &str) -> bool {
+    scope_path.split('/').filter(|s| !s.is_empty()).count() >= 4
+}
+
 pub(crate) fn like(text: &Option<String>) -> Option<String> {
     text.as_ref().map(|t| format!("%{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")))
 }
@@ -289,9 +295,16 @@ macro_rules! impl_registry_store {
                                AND ($5 IS NULL OR id IN (SELECT resident_id FROM resident_tags WHERE tag = $5 AND area_path >= $1 AND area_path < $2)) \
                                AND ($6 IS NULL OR birth_date <= $6) AND ($7 IS NULL OR birth_date > $7)";
                 let name = p.text.as_deref().filter(|t| !t.is_empty());
+                let after = "AND ($8 IS NULL OR (name, id) > ((SELECT name FROM residents WHERE id = $8), $8)) ORDER BY name, id LIMIT $9";
                 let sql = match name {
-                    Some(_) => format!("SELECT * FROM residents WHERE {filters} AND name >= $4 AND name < $11 \
-                                        AND ($8 IS NULL OR (name, id) > ((SELECT name FROM residents WHERE id = $8), $8)) ORDER BY name, id LIMIT $9"),
+                    // A community or grid holds a few thousand residents: reading them all from
+                    // the scope index beats walking a common surname's entries across the city
+                    // (王 alone is hundreds of thousands) looking for the few that live here.
+                    // substr() keeps the name index out of this plan on both backends.
+                    Some(_) if $crate::registry::narrow_scope(&p.scope_path) => {
+                        format!("SELECT * FROM residents WHERE {filters} AND substr(name, 1, length($4)) = $4 AND ($11 IS NOT NULL) {after}")
+                    }
+                    Some(_) => format!("SELECT * FROM residents WHERE {filters} AND name >= $4 AND name < $11 {after}"),
                     None => format!("SELECT * FROM residents WHERE {filters} AND ($4 IS NULL OR $11 IS NULL) AND ($8 IS NULL OR id > $8) ORDER BY id LIMIT $9"),
                 };
                 // Both statements are fixed text chosen above; every value is bound.

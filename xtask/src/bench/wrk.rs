@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::process::{describe, run_tee};
 
+#[derive(Clone)]
 pub struct Load<'a> {
     pub url: String,
     pub header: Option<&'a str>,

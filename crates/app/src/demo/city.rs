@@ -13,8 +13,9 @@ use super::{DEMO_ACTOR, accounts, world};
 use crate::messages::Explain;
 
 /// Households a densely filled estate holds on average: four buildings of two or three
-/// entrances, six floors, two flats a landing, 88% registered (see `places.rs`).
-const HOUSEHOLDS_PER_ESTATE: f64 = 105.6;
+/// entrances, six floors, two flats a landing, 88% registered (see `places.rs`); measured
+/// over a whole generated city.
+const HOUSEHOLDS_PER_ESTATE: f64 = 111.5;
 
 pub struct Progress<'a> {
     pub streets: usize,
