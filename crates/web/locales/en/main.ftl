@@ -398,6 +398,7 @@ error-head-kind = Choose a building head for the building and an entrance head f
 error-head-place = This person is not in the grid of this building, so cannot head it or its entrances.
 error-head-resident = Choose a resident who lives in this building.
 error-head-pick = Choose who heads it, or "Nobody".
+error-head-one-choice = Choose one: a head on record or a resident, not both.
 action-person-assign = Person who serves assigned
 action-person-unassign = Person who serves unassigned
 action-building-head = Building or entrance head set

@@ -398,6 +398,7 @@ error-head-kind = 楼栋长应从楼栋长中选，单元长应从单元长中�
 error-head-place = 这个人不在这栋楼所在的网格，不能担任这里的楼栋长或单元长。
 error-head-resident = 只能选本楼在住的居民。
 error-head-pick = 请选择由谁担任，或选择“不设”。
+error-head-one-choice = 只能选一个：已登记的楼栋长/单元长，或一位居民，不能同时选。
 action-person-assign = 分派服务人员
 action-person-unassign = 取消分派服务人员
 action-building-head = 设置楼栋长或单元长

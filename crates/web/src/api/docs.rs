@@ -24,6 +24,7 @@ use crate::error::Problem;
         registry::places::estates, registry::places::create_estate, registry::places::create_building, registry::places::building,
         registry::people::list, registry::people::create, registry::people::organisations, registry::people::create_organisation,
         registry::people::serving, registry::people::set_duties,
+        registry::serving::person, registry::serving::assign, registry::serving::unassign, registry::serving::set_head,
         imports::create, imports::get_one,
         registry::export::residents, registry::export::households, registry::export::estates, registry::export::people,
     ),

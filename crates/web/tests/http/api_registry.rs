@@ -7,12 +7,12 @@ use serde_json::{Value, json};
 use crate::support::TestApp;
 
 /// A valid synthetic ID number (region 150101 is never issued to residents).
-fn synthetic_id(birth: &str, seq: u16) -> String {
+pub(crate) fn synthetic_id(birth: &str, seq: u16) -> String {
     let d = chrono::NaiveDate::parse_from_str(birth, "%Y-%m-%d").unwrap();
     fengqiao_domain::privacy::synthetic_id("150101", d, seq).as_str().to_string()
 }
 
-async fn building(app: &TestApp, token: &str) -> (String, String) {
+pub(crate) async fn building(app: &TestApp, token: &str) -> (String, String) {
     let (s, e) = app.send(Method::POST, token, "/api/v1/estates", json!({"community_code": "150103003030", "name": "铁路小区", "address": "巴彦淖尔北路12号"})).await;
     assert_eq!(s, 201, "{}: {e}", app.backend);
     let (s, b) = app
@@ -22,7 +22,7 @@ async fn building(app: &TestApp, token: &str) -> (String, String) {
     (e["id"].as_str().unwrap().to_string(), b["id"].as_str().unwrap().to_string())
 }
 
-async fn household(app: &TestApp, token: &str, building: &str, room: &str) -> String {
+pub(crate) async fn household(app: &TestApp, token: &str, building: &str, room: &str) -> String {
     let (_, detail) = app.get(token, &format!("/api/v1/buildings/{building}")).await;
     let entrance = detail["entrances"][0]["id"].clone();
     let (s, h) = app.send(Method::POST, token, "/api/v1/households", json!({"building_id": building, "entrance_id": entrance, "room": room})).await;

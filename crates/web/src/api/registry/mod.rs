@@ -5,9 +5,10 @@ pub(crate) mod export;
 pub(crate) mod people;
 pub(crate) mod places;
 pub(crate) mod residents;
+pub(crate) mod serving;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 
 use crate::AppState;
 
@@ -29,6 +30,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/estates", get(places::estates).post(places::create_estate))
         .route("/api/v1/buildings", post(places::create_building))
         .route("/api/v1/buildings/{id}", get(places::building))
+        .route("/api/v1/buildings/{id}/head", put(serving::set_head))
+        .route("/api/v1/people/{id}", get(serving::person))
+        .route("/api/v1/people/{id}/assignments/{code}", put(serving::assign).delete(serving::unassign))
         .route("/api/v1/people", get(people::list).post(people::create))
         .route("/api/v1/organisations", get(people::organisations).post(people::create_organisation))
         .route("/api/v1/areas/{code}/serving", get(people::serving).put(people::set_duties))
