@@ -3,5 +3,7 @@
 pub mod access;
 pub mod audit_chain;
 pub mod boundary;
+pub mod calendar;
+pub mod deadline;
 pub mod password;
 pub mod throttle;
