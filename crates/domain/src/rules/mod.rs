@@ -7,3 +7,4 @@ pub mod calendar;
 pub mod deadline;
 pub mod password;
 pub mod throttle;
+pub mod workflow;

@@ -16,39 +16,49 @@ use crate::model::partner::string_enum;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum CaseAction {
-    /// reported → accepted (受理), at the level that now handles the case.
+    /// reported → accepted (受理), at the tier that now handles the case.
+    /// Who: a supervisor of that tier (`SuperviseCases`, the tier's area in their subtree).
     Accept { note: Option<String> },
-    /// reported → declined (不予受理); the reason is shown to the reporter.
+    /// reported → declined (不予受理); the reason is shown to the reporter. Who: a supervisor of the tier.
     Decline { reason: String },
     /// accepted / assigned / in_progress → assigned (分派); naming another handler reassigns.
+    /// Who: a supervisor of the tier; the service checks the assignee with `check_assignee`.
     Assign { handler_id: Uuid, handler_name: String, note: Option<String> },
-    /// assigned → in_progress: the handler takes it up.
+    /// assigned → in_progress: the handler takes it up. Who: the handler only.
     Start { note: Option<String> },
     /// A remark on the timeline (a phone call, a site visit); the status does not move.
+    /// Who: anyone with `HandleCases` who sees the case, at any tier.
     Note { text: String },
-    /// in_progress → concluded (办结) with an outcome.
+    /// in_progress → concluded (办结) with an outcome. Who: the handler, or a supervisor of the tier.
     Conclude { outcome: Outcome, summary: String },
-    /// concluded → verified (核查), or back to in_progress when the check fails.
+    /// concluded → verified (核查), or back to in_progress when the check fails (a note says why).
+    /// Who: `VerifyCases` at the tier, and neither the handler nor whoever concluded it.
     Verify { confirmed: bool, note: Option<String> },
-    /// verified → followed_up (回访); a dissatisfied party reopens the case to in_progress.
+    /// verified → followed_up (回访); a dissatisfied party reopens the case to in_progress (a
+    /// note says why). Who: `VerifyCases` at the tier.
     FollowUp { satisfaction: Satisfaction, note: Option<String> },
-    /// followed_up → closed (结案).
+    /// followed_up → closed (结案). Who: a supervisor of the tier.
     Close { note: Option<String> },
-    /// One tier up (上报 / 提级): community → street → district; the upper tier re-accepts it.
+    /// One tier up (上报 / 提级): community → street → district, never beyond; the upper tier has
+    /// it as accepted. Who: a supervisor of the current tier (or of one above it).
     Escalate { reason: String },
     /// Down to a lower tier (下派), no lower than the tier of the case's home area.
+    /// Who: a supervisor of the current tier.
     DispatchDown { to: HandlingLevel, note: Option<String> },
     /// Back with a reason (退回): a handler gives back an assignment, or a tier sends back a
-    /// case that was escalated or dispatched to it.
+    /// case that was escalated or dispatched to it. Who: for an assignment, the handler or a
+    /// supervisor of the tier; for a hand-over between tiers, a supervisor of the receiving tier.
     Return { reason: String },
     /// in_progress → referred: a dispute goes to a partner mediation room.
+    /// Who: the handler, or a supervisor of the tier.
     Refer { room: PartnerRoom, note: Option<String> },
     /// referred → concluded with the room's outcome, or back to in_progress when the room
-    /// hands it back without one.
+    /// hands it back without one. Who: the handler, or a supervisor of the tier.
     RecordReferralOutcome { outcome: Option<Outcome>, note: Option<String> },
     /// accepted / assigned / in_progress → backlog (挂账), with the reason it cannot be solved now.
+    /// Who: a supervisor of the tier.
     PutInBacklog { reason: String },
-    /// backlog → in_progress (or accepted, when it had no handler).
+    /// backlog → in_progress (or accepted, when it had no handler). Who: a supervisor of the tier.
     TakeOutOfBacklog { note: Option<String> },
 }
 
