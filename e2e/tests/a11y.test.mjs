@@ -35,6 +35,19 @@ describe('accessibility', () => {
       await assertNoSeriousViolations(page, '/');
     }));
 
+  it('people who serve and organisations, with their forms', () =>
+    withPage(browser, DESKTOP, async (page) => {
+      await loginAs(page, 'community');
+      for (const path of ['/people', '/organisations']) {
+        await page.goto(path);
+        await assertNoSeriousViolations(page, path);
+      }
+      await page.goto('/people');
+      await page.locator('.person a').first().click();
+      await page.waitForURL((url) => url.pathname.startsWith('/people/'));
+      await assertNoSeriousViolations(page, 'person page');
+    }));
+
   it('areas pages', () =>
     withPage(browser, DESKTOP, async (page) => {
       await loginAs(page, 'admin');

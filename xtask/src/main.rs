@@ -18,8 +18,14 @@ const USAGE: &str = "usage:
   cargo xtask test  [--no-browser] [--no-schemathesis] [--no-install]
       Rust tests against a throwaway PostgreSQL, the browser suite on SQLite and
       PostgreSQL, and schemathesis against the API; ends with `N passed, N failed`.
-  cargo xtask bench [--no-install]
-      Release build under wrk; prints a table and updates BENCHMARKS.md.";
+  cargo xtask bench [--no-install] [--city]
+      Release build under wrk; prints a table and updates BENCHMARKS.md.
+      --city: the registry at Hohhot's size instead (generates target/city first
+      if it is not there: several minutes).
+  cargo xtask gen [--households N] [--data-dir DIR] [--database-url URL]
+      Release build, then a city-size synthetic world (default 1,400,000
+      households, about 3.45M residents) into an empty database: SQLite in DIR
+      (default target/city) or the PostgreSQL database at URL.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,7 +36,8 @@ fn main() -> ExitCode {
     let has = |flag: &str| flags.iter().any(|f| f == flag);
     let known: &[&str] = match command.as_str() {
         "test" => &["--no-browser", "--no-schemathesis", "--no-install"],
-        "bench" => &["--no-install"],
+        "bench" => &["--no-install", "--city"],
+        "gen" => return generate(flags),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -52,6 +59,50 @@ fn main() -> ExitCode {
         }),
         _ => bench::run(bench::Options {
             install: !has("--no-install"),
+            city: has("--city"),
         }),
+    }
+}
+
+fn generate(flags: &[String]) -> ExitCode {
+    let mut households = bench::city::HOUSEHOLDS;
+    let mut dir = bench::city::default_dir();
+    let mut url = None;
+    let mut it = flags.iter();
+    while let Some(flag) = it.next() {
+        let Some(value) = it.next() else {
+            eprintln!("`{flag}` needs a value\n{USAGE}");
+            return ExitCode::from(2);
+        };
+        match flag.as_str() {
+            "--households" => match value.parse() {
+                Ok(n) => households = n,
+                Err(_) => {
+                    eprintln!("--households takes a whole number, not `{value}`");
+                    return ExitCode::from(2);
+                }
+            },
+            "--data-dir" => dir = value.into(),
+            "--database-url" => url = Some(value.clone()),
+            other => {
+                eprintln!("unknown flag `{other}` for `gen`\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let built = process::run_tee(
+        workspace::cargo().args(["build", "--release", "-p", "fengqiao"]),
+        std::time::Duration::from_secs(40 * 60),
+    );
+    if !matches!(&built, Ok(b) if b.success()) {
+        eprintln!("xtask gen: `cargo build --release -p fengqiao` failed");
+        return ExitCode::FAILURE;
+    }
+    match bench::city::generate(&workspace::binary("release"), &dir, url.as_deref(), households) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask gen: {e}");
+            ExitCode::FAILURE
+        }
     }
 }

@@ -33,6 +33,8 @@ pub struct Launch<'a> {
     pub database_url: Option<String>,
     /// CPU to pin the server to, so load generators do not share its core.
     pub cpu: Option<u32>,
+    /// Serve this data directory (`fengqiao serve`) instead of a fresh demo world.
+    pub existing_data: Option<&'a Path>,
 }
 
 impl DemoServer {
@@ -60,11 +62,11 @@ impl DemoServer {
             }
             None => Command::new(launch.binary),
         };
-        cmd.arg("demo")
-            .arg("--listen")
-            .arg(addr.to_string())
-            .arg("--data-dir")
-            .arg(&data);
+        match launch.existing_data {
+            Some(existing) => cmd.arg("serve").arg("--data-dir").arg(existing),
+            None => cmd.arg("demo").arg("--data-dir").arg(&data),
+        };
+        cmd.arg("--listen").arg(addr.to_string());
         if let Some(url) = &launch.database_url {
             cmd.arg("--database-url").arg(url);
         }
@@ -133,7 +135,12 @@ impl DemoServer {
     /// The demo admin's API token, as the contract suite and the benchmarks
     /// send it.
     pub fn admin_token(&self) -> Result<String, String> {
-        let body = format!(r#"{{"username":"{DEMO_USER}","password":"{DEMO_PASSWORD}"}}"#);
+        self.token_for(DEMO_USER)
+    }
+
+    /// A demo account's API token.
+    pub fn token_for(&self, username: &str) -> Result<String, String> {
+        let body = format!(r#"{{"username":"{username}","password":"{DEMO_PASSWORD}"}}"#);
         let resp = http::post_json(self.addr, "/api/v1/auth/token", &body)
             .map_err(|e| format!("POST /api/v1/auth/token: {e}"))?;
         if resp.status != 200 && resp.status != 201 {
@@ -197,6 +204,7 @@ mod tests {
             binary: Path::new("/bin/false"),
             database_url: None,
             cpu: None,
+            existing_data: None,
         })
         .err()
         .expect("/bin/false is no server");

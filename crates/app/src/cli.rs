@@ -90,6 +90,23 @@ pub enum Command {
     /// Load areas into the tree (how a new installation gets its city before its first account).
     #[command(subcommand)]
     Area(AreaCommand),
+    /// Generate a city-size synthetic world into an empty database, for benchmarks.
+    #[command(long_about = "Generate a city-size synthetic world into an empty database, for benchmarks.\n\n        Every district, street and community of 呼和浩特市 (1,396 communities, three grids each), the demo \
+        accounts, and a registry of estates, buildings, households and residents filled densely in every \
+        community, with valid synthetic ID numbers and phones encrypted as in production. The default is \
+        Hohhot's size: 1.4 million households (about 3.45 million residents). The database must be empty; \
+        `fengqiao serve` then runs it. `cargo xtask gen` builds the release binary and runs this.")]
+    Gen(GenArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// Households to generate, spread evenly over the communities
+    #[arg(long, value_name = "N", default_value_t = 1_400_000, value_parser = clap::value_parser!(u64).range(1_000..=20_000_000))]
+    pub households: u64,
+    /// Password given to the demo accounts
+    #[arg(long, value_name = "PASSWORD", default_value = "fengqiao-demo")]
+    pub password: String,
 }
 
 #[derive(Debug, Subcommand)]

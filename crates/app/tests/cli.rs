@@ -115,6 +115,7 @@ fn every_subcommand_explains_itself() {
         vec!["audit", "verify"],
         vec!["area"],
         vec!["area", "import"],
+        vec!["gen"],
     ] {
         let mut full = args.clone();
         full.push("--help");
@@ -405,4 +406,51 @@ fn a_fresh_installation_gets_its_city_from_a_division_file_then_its_first_accoun
         store.area_by_code("150103004").await.unwrap()
     });
     assert!(codes.is_none(), "the street from the refused file was not written");
+}
+
+#[tokio::test]
+async fn gen_fills_an_empty_database_with_a_city_and_refuses_anything_else() {
+    let dir = tempfile::tempdir().unwrap();
+    fails(dir.path(), &["gen", "--households", "5"], 2, "--households");
+    let run = ok(dir.path(), &["gen", "--households", "2000"]);
+    assert!(run.stdout.contains("Done in"), "{run:?}");
+    let mut conn = sqlite(dir.path()).await;
+    let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql);
+    let grids = count("SELECT count(*) FROM areas WHERE level = 'grid'").fetch_one(&mut conn).await.unwrap();
+    let households = count("SELECT count(*) FROM households").fetch_one(&mut conn).await.unwrap();
+    let residents = count("SELECT count(*) FROM residents").fetch_one(&mut conn).await.unwrap();
+    let world: String = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'world'").fetch_one(&mut conn).await.unwrap();
+    conn.close().await.unwrap();
+    assert_eq!(grids, 4188, "every community of the city with three grids");
+    // Estates are whole, so the total lands near the request, not on it.
+    assert!((1000..4000).contains(&households), "{households} households for 2000 asked");
+    assert!(residents > households * 2, "{residents} residents in {households} households");
+    assert_eq!(world, "generated");
+    assert!(usernames(dir.path()).await.contains(&"grid".to_string()));
+    // Never on top of data: not its own city, not a demo, not a real world.
+    fails(dir.path(), &["gen", "--households", "2000"], 1, "already holds data");
+    let real = tempfile::tempdir().unwrap();
+    seed_real_world(real.path()).await;
+    fails(real.path(), &["gen"], 1, "already holds data");
+    // And `fengqiao demo` does not replace a generated city either.
+    fails(dir.path(), &["demo"], 1, "not a demo world");
+}
+
+/// `fengqiao gen` writes the same city into PostgreSQL (run where a test server is configured).
+#[tokio::test]
+async fn gen_fills_postgres_too() {
+    let Some(admin_url) = std::env::var("FENGQIAO_TEST_PG_URL").ok().filter(|u| !u.is_empty()) else {
+        eprintln!("note: FENGQIAO_TEST_PG_URL not set; PostgreSQL gen test skipped");
+        return;
+    };
+    let url = fengqiao_store::testing::create_database(&admin_url).await;
+    let dir = tempfile::tempdir().unwrap();
+    let run = ok(&dir.path().join("unused"), &["gen", "--households", "2000", "--database-url", &url]);
+    assert!(run.stdout.contains("Done in"), "{run:?}");
+    let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+    let residents: i64 = sqlx::query_scalar("SELECT count(*) FROM residents").fetch_one(&mut conn).await.unwrap();
+    let grids: i64 = sqlx::query_scalar("SELECT count(*) FROM areas WHERE level = 'grid'").fetch_one(&mut conn).await.unwrap();
+    conn.close().await.unwrap();
+    assert_eq!(grids, 4188);
+    assert!(residents > 2000, "{residents} residents");
 }

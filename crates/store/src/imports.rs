@@ -152,6 +152,12 @@ macro_rules! impl_imports {
                             .execute(&mut *tx).await?;
                         conflict_if_none(done.rows_affected())?;
                     }
+                    for en in &u.entrances {
+                        let done = sqlx::query("UPDATE entrances SET name = $1, head_person_id = $2 WHERE id = $3 AND building_id = $4")
+                            .bind(&en.name).bind(en.head_person_id).bind(en.id).bind(en.building_id)
+                            .execute(&mut *tx).await?;
+                        conflict_if_none(done.rows_affected())?;
+                    }
                     for (person, list) in &u.assignments {
                         sqlx::query("DELETE FROM assignments WHERE person_id = $1").bind(person).execute(&mut *tx).await?;
                         for a in list {

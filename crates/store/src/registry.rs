@@ -38,6 +38,12 @@ pub(crate) fn values(rows: usize, cols: usize, backend: fengqiao_domain::ports::
     out
 }
 
+/// A community's scope or narrower (its path has four segments: city, district, street,
+/// community), where a scan of the scope is cheaper than a scan of a name across the city.
+pub(crate) fn narrow_scope(scope_path: &str) -> bool {
+    scope_path.split('/').filter(|s| !s.is_empty()).count() >= 4
+}
+
 pub(crate) fn like(text: &Option<String>) -> Option<String> {
     text.as_ref().map(|t| format!("%{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")))
 }
@@ -278,17 +284,34 @@ macro_rules! impl_registry_store {
                 row.as_ref().map(registry_rows::resident).transpose().map_err($crate::error::map)
             }
 
+            /// With a name, residents come in name order from the `residents_name` index, which
+            /// finds a surname's first page among millions without reading the rest; without
+            /// one, in id order within the scope. Either way the cursor is the last id seen.
             async fn residents(&self, q: &fengqiao_domain::ports::ResidentQuery) -> fengqiao_domain::Result<Vec<fengqiao_domain::model::Resident>> {
                 let p = &q.page;
                 let upper = $crate::shared::prefix_upper(&p.scope_path);
-                let rows = sqlx::query("SELECT * FROM residents WHERE area_path >= $1 AND area_path < $2 AND ($3 IS NULL OR household_id = $3) \
-                                        AND ($4 IS NULL OR name LIKE $4 ESCAPE '\\') \
-                                        AND ($10 IS NULL OR household_id IN (SELECT id FROM households WHERE building_id = $10)) \
-                                        AND ($5 IS NULL OR id IN (SELECT resident_id FROM resident_tags WHERE tag = $5 AND area_path >= $1 AND area_path < $2)) \
-                                        AND ($6 IS NULL OR birth_date <= $6) AND ($7 IS NULL OR birth_date > $7) \
-                                        AND ($8 IS NULL OR id > $8) ORDER BY id LIMIT $9")
+                let filters = "area_path >= $1 AND area_path < $2 AND ($3 IS NULL OR household_id = $3) \
+                               AND ($10 IS NULL OR household_id IN (SELECT id FROM households WHERE building_id = $10)) \
+                               AND ($5 IS NULL OR id IN (SELECT resident_id FROM resident_tags WHERE tag = $5 AND area_path >= $1 AND area_path < $2)) \
+                               AND ($6 IS NULL OR birth_date <= $6) AND ($7 IS NULL OR birth_date > $7)";
+                let name = p.text.as_deref().filter(|t| !t.is_empty());
+                let after = "AND ($8 IS NULL OR (name, id) > ((SELECT name FROM residents WHERE id = $8), $8)) ORDER BY name, id LIMIT $9";
+                let sql = match name {
+                    // A community or grid holds a few thousand residents: reading them all from
+                    // the scope index beats walking a common surname's entries across the city
+                    // (王 alone is hundreds of thousands) looking for the few that live here.
+                    // substr() keeps the name index out of this plan on both backends.
+                    Some(_) if $crate::registry::narrow_scope(&p.scope_path) => {
+                        format!("SELECT * FROM residents WHERE {filters} AND substr(name, 1, length($4)) = $4 AND ($11 IS NOT NULL) {after}")
+                    }
+                    Some(_) => format!("SELECT * FROM residents WHERE {filters} AND name >= $4 AND name < $11 {after}"),
+                    None => format!("SELECT * FROM residents WHERE {filters} AND ($4 IS NULL OR $11 IS NULL) AND ($8 IS NULL OR id > $8) ORDER BY id LIMIT $9"),
+                };
+                // Both statements are fixed text chosen above; every value is bound.
+                let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
                     .bind(&p.scope_path).bind(&upper).bind(q.household_id)
-                    .bind($crate::registry::like(&p.text)).bind(&q.tag).bind(q.born_by).bind(q.born_after).bind(p.after).bind(p.limit).bind(q.building_id)
+                    .bind(name).bind(&q.tag).bind(q.born_by).bind(q.born_after).bind(p.after).bind(p.limit).bind(q.building_id)
+                    .bind(name.map($crate::shared::prefix_upper))
                     .fetch_all(self.reader()).await.map_err($crate::error::map)?;
                 rows.iter().map(registry_rows::resident).collect::<Result<_, _>>().map_err($crate::error::map)
             }

@@ -31,16 +31,19 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        // SQLite's default page cache is 2 MB: at city scale (millions of residents) every
+        // index lookup then goes to the kernel for its pages. The writer touches every index
+        // on each insert and gets more; the caches grow only as pages are used.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
-            .connect_with(options.clone())
+            .connect_with(options.clone().pragma("cache_size", "-65536"))
             .await
             .map_err(map)?;
         let reader = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(30))
-            .connect_with(options.read_only(true))
+            .connect_with(options.pragma("cache_size", "-16384").read_only(true))
             .await
             .map_err(map)?;
         Ok(SqliteStore { path: path.to_path_buf(), reader, writer })

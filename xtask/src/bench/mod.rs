@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: HTTP throughput and latency of the release build
 //! under wrk, with server and load pinned to different cores.
 
+pub mod city;
 mod report;
 mod wrk;
 
@@ -19,6 +20,8 @@ const CONNECTIONS: u32 = 16;
 
 pub struct Options {
     pub install: bool,
+    /// Measure the registry at city scale instead of the demo's HTTP throughput.
+    pub city: bool,
 }
 
 pub fn run(opts: Options) -> ExitCode {
@@ -59,10 +62,14 @@ fn bench(opts: Options) -> Result<(), String> {
         return Err("`cargo build --release -p fengqiao` failed".into());
     }
     let bin = binary("release");
+    if opts.city {
+        return bench_city(&bin, server_cpu, load_cpu, pin, cores);
+    }
     let mut server = DemoServer::start(Launch {
         binary: &bin,
         database_url: None,
         cpu: server_cpu,
+        existing_data: None,
     })?;
     let token = server.admin_token()?;
     let bearer = format!("Authorization: Bearer {token}");
@@ -96,6 +103,7 @@ fn bench(opts: Options) -> Result<(), String> {
             cpu: load_cpu,
             seconds: SECONDS,
             connections: CONNECTIONS,
+            script: None,
         };
         let header = authed.then_some(bearer.as_str());
         let figures = wrk::run(&wrk::Load {
@@ -135,11 +143,28 @@ fn bench(opts: Options) -> Result<(), String> {
         peak_rss_kib,
     };
     let section = report::section(&ctx, &rows);
+    write_section(report::Block::Http, &section)
+}
+
+fn write_section(block: report::Block, section: &str) -> Result<(), String> {
     println!("\n{section}");
     let path = root().join("BENCHMARKS.md");
-    report::update_file(&path, &section).map_err(|e| format!("{}: {e}", path.display()))?;
+    report::update_file(&path, block, section).map_err(|e| format!("{}: {e}", path.display()))?;
     println!("updated {}", path.display());
     Ok(())
+}
+
+fn bench_city(bin: &std::path::Path, server_cpu: Option<u32>, load_cpu: Option<u32>, pin: bool, cores: usize) -> Result<(), String> {
+    let figures = city::run(bin, server_cpu, load_cpu)?;
+    let pin_note = if pin { "taskset -c 0 " } else { "" };
+    let ctx = report::Context {
+        date: query(Command::new("date").args(["-u", "+%Y-%m-%d"])).map(|d| d.trim().to_string()).unwrap_or_default(),
+        commit: commit(),
+        cpu: format!("{} ({cores} cores{})", cpu_model(), if pin { "" } else { ", unpinned" }),
+        server_command: format!("{pin_note}target/release/fengqiao serve --data-dir target/city --listen 127.0.0.1:<port>"),
+        peak_rss_kib: None,
+    };
+    write_section(report::Block::City, &report::city_section(&ctx, &figures))
 }
 
 /// VmHWM is the resident-set high-water mark over the process's life,

@@ -5,8 +5,29 @@ use std::path::Path;
 
 use super::wrk::Figures;
 
-const BEGIN: &str = "<!-- BEGIN cargo xtask bench (generated; edits inside are overwritten) -->";
-const END: &str = "<!-- END cargo xtask bench -->";
+/// Which generated block of BENCHMARKS.md a run owns: each run replaces only its own.
+#[derive(Clone, Copy)]
+pub enum Block {
+    Http,
+    City,
+}
+
+impl Block {
+    fn name(self) -> &'static str {
+        match self {
+            Block::Http => "cargo xtask bench",
+            Block::City => "cargo xtask bench --city",
+        }
+    }
+
+    fn begin(self) -> String {
+        format!("<!-- BEGIN {} (generated; edits inside are overwritten) -->", self.name())
+    }
+
+    fn end(self) -> String {
+        format!("<!-- END {} -->", self.name())
+    }
+}
 
 const HEADER: &str = "# Benchmarks
 
@@ -30,6 +51,43 @@ pub struct Context {
     pub peak_rss_kib: Option<u64>,
 }
 
+/// The city-scale block: how the city was made, the query figures, the import.
+pub fn city_section(ctx: &Context, city: &super::city::CityFigures) -> String {
+    let mut s = String::from("## The registry at Hohhot's size (`cargo xtask bench --city`)\n\n");
+    s.push_str(&format!("Measured {} at commit `{}` on {}.\n\n", ctx.date, ctx.commit, ctx.cpu));
+    s.push_str(&format!(
+        "The city comes from `cargo xtask gen` (`target/release/fengqiao gen --households {} --data-dir target/city`, SQLite), \
+         made once and kept: {}\n\n",
+        super::city::HOUSEHOLDS,
+        city.generated.trim()
+    ));
+    s.push_str(&format!("Server: `{}`.\n\n", ctx.server_command));
+    table(&mut s, &city.rows);
+    s.push_str(
+        "\nEach load runs 3 s unrecorded first. The household lists walk all 4,188 grids, so most requests read \
+         pages no earlier request touched: their p99 is the disk's and the page cache's as much as the query's.\n",
+    );
+    s.push_str(&format!("\n{}\n\nCommands:\n\n```sh\n", city.import));
+    for r in &city.rows {
+        s.push_str(&r.command);
+        s.push('\n');
+    }
+    s.push_str("```\n");
+    s
+}
+
+fn table(s: &mut String, rows: &[Row]) {
+    s.push_str("| request | requests/s | p50 | p99 | non-2xx | socket errors |\n");
+    s.push_str("|---|---:|---:|---:|---:|---|\n");
+    for r in rows {
+        let f = &r.figures;
+        s.push_str(&format!(
+            "| {} | {:.0} | {} | {} | {} | {} |\n",
+            r.label, f.requests_per_sec, f.p50, f.p99, f.non_2xx, f.socket_errors
+        ));
+    }
+}
+
 pub fn section(ctx: &Context, rows: &[Row]) -> String {
     let mut s = String::new();
     s.push_str("## HTTP throughput (`cargo xtask bench`)\n\n");
@@ -41,15 +99,7 @@ pub fn section(ctx: &Context, rows: &[Row]) -> String {
         "Server: `{}` (demo data, SQLite).\n\n",
         ctx.server_command
     ));
-    s.push_str("| request | requests/s | p50 | p99 | non-2xx | socket errors |\n");
-    s.push_str("|---|---:|---:|---:|---:|---|\n");
-    for r in rows {
-        let f = &r.figures;
-        s.push_str(&format!(
-            "| {} | {:.0} | {} | {} | {} | {} |\n",
-            r.label, f.requests_per_sec, f.p50, f.p99, f.non_2xx, f.socket_errors
-        ));
-    }
+    table(&mut s, rows);
     let rss = match ctx.peak_rss_kib {
         Some(kib) => format!("{:.1} MiB", kib as f64 / 1024.0),
         None => "not read".into(),
@@ -67,18 +117,22 @@ pub fn section(ctx: &Context, rows: &[Row]) -> String {
 
 /// Replaces the generated section, or appends one (creating the file with
 /// its header if need be).
-pub fn update_file(path: &Path, section: &str) -> std::io::Result<()> {
+pub fn update_file(path: &Path, which: Block, section: &str) -> std::io::Result<()> {
     let existing = std::fs::read_to_string(path).unwrap_or_else(|_| HEADER.to_string());
-    std::fs::write(path, splice(&existing, section))
+    std::fs::write(path, splice(&existing, which, section))
 }
 
-fn splice(existing: &str, section: &str) -> String {
-    let block = format!("{BEGIN}\n{section}{END}\n");
-    match (existing.find(BEGIN), existing.find(END)) {
-        (Some(b), Some(e)) if e > b => {
-            let after = existing[e + END.len()..]
+fn splice(existing: &str, which: Block, section: &str) -> String {
+    let (begin, end) = (which.begin(), which.end());
+    let block = format!("{begin}\n{section}{end}\n");
+    // The END marker is searched after BEGIN: the other block's markers differ only in
+    // their name, and "--city" blocks must not end at the plain block's END.
+    let found = existing.find(&begin).and_then(|b| existing[b..].find(&end).map(|e| (b, b + e)));
+    match found {
+        Some((b, e)) => {
+            let after = existing[e + end.len()..]
                 .strip_prefix('\n')
-                .unwrap_or(&existing[e + END.len()..]);
+                .unwrap_or(&existing[e + end.len()..]);
             format!("{}{block}{after}", &existing[..b])
         }
         _ => {
@@ -100,12 +154,21 @@ mod tests {
 
     #[test]
     fn splice_appends_then_replaces_only_its_block() {
-        let first = splice(HEADER, "one\n");
+        let first = splice(HEADER, Block::Http, "one\n");
         assert!(first.starts_with("# Benchmarks") && first.contains("one\n"));
         let edited = format!("{first}\nNotes kept by hand.\n");
-        let second = splice(&edited, "two\n");
+        let second = splice(&edited, Block::Http, "two\n");
         assert!(second.contains("two\n") && !second.contains("one\n"));
         assert!(second.ends_with("\nNotes kept by hand.\n"));
-        assert_eq!(second.matches(BEGIN).count(), 1);
+        assert_eq!(second.matches(&Block::Http.begin()).count(), 1);
+    }
+
+    #[test]
+    fn the_two_blocks_replace_only_themselves() {
+        let both = splice(&splice(HEADER, Block::Http, "http one\n"), Block::City, "city one\n");
+        let again = splice(&splice(&both, Block::City, "city two\n"), Block::Http, "http two\n");
+        assert!(again.contains("http two\n") && again.contains("city two\n"));
+        assert!(!again.contains("one\n"));
+        assert!(again.find("http two").unwrap() < again.find("city two").unwrap());
     }
 }

@@ -5,12 +5,15 @@ use std::time::Duration;
 
 use crate::process::{describe, run_tee};
 
+#[derive(Clone)]
 pub struct Load<'a> {
     pub url: String,
     pub header: Option<&'a str>,
     pub cpu: Option<u32>,
     pub seconds: u32,
     pub connections: u32,
+    /// A Lua script that chooses each request (wrk -s).
+    pub script: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Default, PartialEq)]
@@ -44,6 +47,9 @@ pub fn command(load: &Load<'_>) -> Command {
     ]);
     if let Some(h) = load.header {
         cmd.args(["-H", h]);
+    }
+    if let Some(script) = &load.script {
+        cmd.arg("-s").arg(script);
     }
     cmd.arg(&load.url);
     cmd
@@ -119,6 +125,7 @@ Transfer/sec:      3.00MB
             cpu: Some(1),
             seconds: 10,
             connections: 16,
+            script: None,
         };
         assert_eq!(
             describe(&command(&load)),

@@ -40,6 +40,7 @@ fn run_backend(
         binary,
         database_url,
         cpu: None,
+        existing_data: None,
     })?;
 
     let shots = root().join("target/screenshots").join(backend);

@@ -34,6 +34,7 @@ fn run_contract(binary: &Path) -> Result<Outcome, String> {
         binary,
         database_url: None,
         cpu: None,
+        existing_data: None,
     })?;
     let token = server.admin_token()?;
 

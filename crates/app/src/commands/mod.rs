@@ -5,6 +5,7 @@ mod area;
 mod audit;
 mod backup;
 mod demo;
+mod generate;
 mod keys;
 mod restore;
 mod serve;
@@ -47,6 +48,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Keys(KeysCommand::Rotate) => keys::rotate(&config, &db).await,
         Command::Area(AreaCommand::Import { file, under }) => area::import(&config, &db, &file, under.as_deref()).await,
+        Command::Gen(args) => generate::run(&config, &db, &args).await,
     }
 }
 

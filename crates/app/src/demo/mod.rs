@@ -4,6 +4,7 @@
 
 mod accounts;
 pub mod boundaries;
+pub mod city;
 mod names;
 mod orgs;
 mod places;

@@ -74,9 +74,21 @@ impl World<'_> {
     /// Most estates have a property company; a third of the old 家属楼 were abandoned by theirs
     /// (弃管小区), and where residents founded their own company it tends the old estates.
     pub fn companies(&mut self, district: &Area, communities: &[Community], sites: &mut [Site]) -> Vec<Organisation> {
+        let now = self.now;
+        let mut fresh = Vec::new();
         let orgs: Vec<(Organisation, bool)> = COMPANIES
             .iter()
-            .filter_map(|(name, code, local)| find(district, communities, code).map(|a| (organisation(OrgKind::PropertyCompany, name, a, self.now), *local)))
+            .filter_map(|(name, code, local)| {
+                let area = find(district, communities, code)?;
+                // The city generator writes a district street by street: a district's company
+                // is created with the first street and only used by the rest.
+                let org = self.companies_issued.entry(name).or_insert_with(|| {
+                    let o = organisation(OrgKind::PropertyCompany, name, area, now);
+                    fresh.push(o.clone());
+                    o
+                });
+                Some((org.clone(), *local))
+            })
             .collect();
         for site in sites.iter_mut() {
             if !self.chance(if site.old { 0.65 } else { 0.95 }) {
@@ -90,7 +102,7 @@ impl World<'_> {
                 site.estate.property_company_id = Some(choice[self.rng.random_range(0..choice.len())].0.id);
             }
         }
-        orgs.into_iter().map(|(o, _)| o).collect()
+        fresh
     }
 
     /// Exactly `covered` estates get the station of their community; a community has a

@@ -94,8 +94,17 @@ const DENSE_ESTATES: usize = 4;
 
 impl World<'_> {
     pub fn estates(&mut self, communities: &[Community], total: Option<usize>) -> anyhow::Result<Vec<Site>> {
-        let mut counts: Vec<usize> =
-            communities.iter().map(|c| if c.dense() { DENSE_ESTATES } else if total.is_some() { 1 } else { 2 }).collect();
+        let mut counts: Vec<usize> = communities
+            .iter()
+            .map(|c| match self.city {
+                Some(scale) => {
+                    let whole = scale.estates_per_community.trunc();
+                    whole as usize + usize::from(self.chance(scale.estates_per_community - whole))
+                }
+                None if c.dense() => DENSE_ESTATES,
+                None => if total.is_some() { 1 } else { 2 },
+            })
+            .collect();
         if let Some(total) = total {
             let thin: Vec<usize> = (0..communities.len()).filter(|&i| !communities[i].dense()).collect();
             let mut left = total.checked_sub(counts.iter().sum()).context("more communities than demo estates")?;
@@ -110,6 +119,12 @@ impl World<'_> {
         }
         let mut sites = Vec::new();
         for (i, (c, n)) in communities.iter().zip(counts).enumerate() {
+            if self.city.is_some() {
+                // Names and addresses need only be unique within a community (the database's
+                // rule); world-wide, a city's worth would exhaust the lists.
+                self.used_names.clear();
+            }
+            let dense = self.dense(c);
             // Buildings take the community's grids in turn, from a random first one.
             let mut next_grid = self.rng.random_range(0..c.grids.len());
             for k in 0..n {
@@ -128,12 +143,12 @@ impl World<'_> {
                     created_at: self.now,
                     updated_at: self.now,
                 };
-                let buildings = if c.dense() { self.rng.random_range(3..=5) } else { self.rng.random_range(2..=8) };
+                let buildings = if dense { self.rng.random_range(3..=5) } else { self.rng.random_range(2..=8) };
                 let blocks = (1..=buildings)
                     .map(|b| {
                         let grid = &c.grids[next_grid % c.grids.len()];
                         next_grid += 1;
-                        self.block(&estate, b, grid, old, c.dense())
+                        self.block(&estate, b, grid, old, dense)
                     })
                     .collect();
                 sites.push(Site { community: i, estate, old, buildings: blocks });
@@ -145,7 +160,11 @@ impl World<'_> {
     fn estate_name(&mut self, c: &Community, old: bool, k: usize) -> String {
         if c.village() {
             // Villages being rebuilt get resettlement estates named after them.
-            return format!("{}{}", c.stem(), VILLAGE_SUFFIXES[k % VILLAGE_SUFFIXES.len()]);
+            let suffix = VILLAGE_SUFFIXES[k % VILLAGE_SUFFIXES.len()];
+            return match k / VILLAGE_SUFFIXES.len() {
+                0 => format!("{}{suffix}", c.stem()),
+                phase => format!("{}{suffix}{}期", c.stem(), phase + 1),
+            };
         }
         loop {
             let name = if old {
@@ -218,8 +237,9 @@ impl World<'_> {
                 }
             }
         }
-        let (mut left, occupied) = if c.dense() { (usize::MAX, 0.88) } else { (self.rng.random_range(10..=30), 0.8) };
-        if !c.dense() {
+        let dense = self.dense(c);
+        let (mut left, occupied) = if dense { (usize::MAX, 0.88) } else { (self.rng.random_range(10..=30), 0.8) };
+        if !dense {
             stairs.shuffle(&mut self.rng);
         }
         for (building, (entrance, households)) in stairs {

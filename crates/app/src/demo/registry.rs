@@ -87,7 +87,7 @@ impl Counts {
         }
     }
 
-    fn add(&mut self, o: &Counts) {
+    pub(super) fn add(&mut self, o: &Counts) {
         self.estates += o.estates;
         self.estates_with_station += o.estates_with_station;
         self.buildings += o.buildings;
@@ -156,6 +156,20 @@ pub(super) struct World<'v> {
     used_ids: HashSet<(NaiveDate, u16)>,
     used_phones: HashSet<String>,
     pub used_names: HashSet<String>,
+    /// Set by the city-scale generator (`fengqiao gen`): every community is filled densely
+    /// with this many estates, and uniqueness is kept per community instead of world-wide.
+    pub city: Option<CityScale>,
+    /// Mobile numbers issued in city mode, where the demo's small synthetic range runs out.
+    phones_issued: u64,
+    /// Property companies already in a batch, by name.
+    pub companies_issued: std::collections::HashMap<&'static str, fengqiao_domain::model::Organisation>,
+}
+
+/// How densely `fengqiao gen` fills each community.
+#[derive(Debug, Clone, Copy)]
+pub struct CityScale {
+    /// On average: each community gets the whole part and, by chance, one more.
+    pub estates_per_community: f64,
 }
 
 /// Prefixes of the three carriers. Every number has 0000 in the middle four digits so that a
@@ -176,11 +190,14 @@ impl<'v> World<'v> {
             used_ids: HashSet::new(),
             used_phones: HashSet::new(),
             used_names: HashSet::new(),
+            city: None,
+            phones_issued: 0,
+            companies_issued: Default::default(),
         }
     }
 
     /// Each district draws from its own stream, so a change to one leaves the other alone.
-    fn reseed(&mut self, code: &str) {
+    pub(super) fn reseed(&mut self, code: &str) {
         let seed = code.bytes().fold(0xf3e9_u64, |h, b| h.wrapping_mul(131).wrapping_add(u64::from(b)));
         self.rng = StdRng::seed_from_u64(seed);
     }
@@ -211,6 +228,9 @@ impl<'v> World<'v> {
 
     /// A mobile number no one else in the demo has.
     pub fn mobile(&mut self) -> String {
+        if self.city.is_some() {
+            return self.city_mobile();
+        }
         loop {
             let prefix = MOBILE_PREFIXES[self.rng.random_range(0..MOBILE_PREFIXES.len())];
             let n = format!("{prefix}0000{:04}", self.rng.random_range(0..10_000));
@@ -218,6 +238,22 @@ impl<'v> World<'v> {
                 return n;
             }
         }
+    }
+
+    /// Millions of distinct numbers without remembering them: the count of numbers issued,
+    /// spread over the carriers and multiplied by a constant coprime to 10⁸, is a bijection
+    /// onto the eight digits after the prefix, so no two are the same.
+    fn city_mobile(&mut self) -> String {
+        let n = self.phones_issued;
+        self.phones_issued += 1;
+        let prefix = MOBILE_PREFIXES[(n % MOBILE_PREFIXES.len() as u64) as usize];
+        let digits = (n / MOBILE_PREFIXES.len() as u64).wrapping_mul(48_271) % 100_000_000;
+        format!("{prefix}{digits:08}")
+    }
+
+    /// Seed communities are filled to the last flat; in city mode, all of them.
+    pub fn dense(&self, c: &Community) -> bool {
+        self.city.is_some() || c.dense()
     }
 
     pub fn chance(&mut self, p: f64) -> bool {
@@ -260,7 +296,7 @@ pub async fn load(store: &dyn Store, vault: &Vault, now: DateTime<Utc>) -> anyho
     Ok(summary)
 }
 
-async fn linked_accounts(store: &dyn Store) -> anyhow::Result<Linked> {
+pub(super) async fn linked_accounts(store: &dyn Store) -> anyhow::Result<Linked> {
     let mut linked = Linked::default();
     for a in DEMO_ACCOUNTS {
         let slot = match a.username {
@@ -277,8 +313,10 @@ async fn linked_accounts(store: &dyn Store) -> anyhow::Result<Linked> {
 
 impl World<'_> {
     /// One district's whole registry, in the order `insert_registry` writes it.
-    fn district(&mut self, district: &Area, communities: &[Community]) -> anyhow::Result<RegistryBatch> {
-        let huimin = district.code.as_str() == HUIMIN;
+    pub(super) fn district(&mut self, district: &Area, communities: &[Community]) -> anyhow::Result<RegistryBatch> {
+        // The seed's own counts (120 estates, 101 stations, 73 advisers) belong to the demo; a
+        // generated city fills every district the same way.
+        let huimin = district.code.as_str() == HUIMIN && self.city.is_none();
         let mut batch = RegistryBatch::default();
         let mut sites = self.estates(communities, huimin.then_some(HUIMIN_ESTATES))?;
         batch.organisations.extend(self.companies(district, communities, &mut sites));

@@ -19,18 +19,24 @@ pub fn grid_code(community_code: &str, n: usize) -> String {
 
 /// Every area of the demo world, grids included, as rows for `Services::import_divisions`.
 pub fn demo_divisions() -> anyhow::Result<Vec<DivisionRow>> {
+    let detailed = |code: &str| DETAILED_DISTRICTS.iter().any(|d| code.len() > d.len() && code.starts_with(d));
+    with_grids(|r| match r.level.as_str() {
+        "city" => r.code == CITY,
+        "district" => r.parent_code == CITY,
+        "street" | "community" => detailed(&r.code),
+        _ => false,
+    })
+}
+
+/// The whole city in detail, every community with its three grids: what `fengqiao gen` fills.
+pub fn city_divisions() -> anyhow::Result<Vec<DivisionRow>> {
+    with_grids(|_| true)
+}
+
+fn with_grids(keep: impl Fn(&DivisionRow) -> bool) -> anyhow::Result<Vec<DivisionRow>> {
     let mut reader = csv::Reader::from_reader(DIVISIONS_CSV.as_bytes());
     let all: Vec<DivisionRow> = reader.deserialize().collect::<Result<_, _>>()?;
-    let detailed = |code: &str| DETAILED_DISTRICTS.iter().any(|d| code.len() > d.len() && code.starts_with(d));
-    let mut rows: Vec<DivisionRow> = all
-        .into_iter()
-        .filter(|r| match r.level.as_str() {
-            "city" => r.code == CITY,
-            "district" => r.parent_code == CITY,
-            "street" | "community" => detailed(&r.code),
-            _ => false,
-        })
-        .collect();
+    let mut rows: Vec<DivisionRow> = all.into_iter().filter(|r| keep(r)).collect();
     let grids: Vec<DivisionRow> = rows
         .iter()
         .filter(|r| r.level == "community")
@@ -61,5 +67,13 @@ mod tests {
         assert_eq!(count("grid"), 3 * count("community"));
         assert!(rows.iter().all(|r| r.level == "city" || r.level == "district" || DETAILED_DISTRICTS.iter().any(|d| r.code.starts_with(d))));
         assert!(rows.iter().any(|r| r.code == "150103003030G03" && r.parent_code == "150103003030"));
+    }
+
+    #[test]
+    fn the_generated_city_has_every_community_and_about_four_thousand_grids() {
+        let rows = city_divisions().unwrap();
+        let count = |level: &str| rows.iter().filter(|r| r.level == level).count();
+        assert_eq!((count("district"), count("street"), count("community")), (10, 99, 1396));
+        assert_eq!(count("grid"), 4188);
     }
 }

@@ -40,8 +40,9 @@ impl RegistryBatch {
     }
 }
 
-/// Changes to records already on record, written with an import's new records. Each carries
-/// the version it was read at: a record someone changed meanwhile fails the whole import.
+/// Changes to records already on record, written with an import's new records (or on their
+/// own, by a change that spans records). Each carries the version it was read at: a record
+/// someone changed meanwhile fails the whole write.
 #[derive(Debug, Clone, Default)]
 pub struct RegistryUpdates {
     pub estates: Vec<(Estate, i64)>,
@@ -50,11 +51,19 @@ pub struct RegistryUpdates {
     pub people: Vec<(Person, i64)>,
     /// People whose assignments become exactly these.
     pub assignments: Vec<(Uuid, Vec<Assignment>)>,
+    /// Entrances with a changed name or head. They carry no version of their own: whoever
+    /// changes one also bumps its building's, in `buildings`, and that guards both.
+    pub entrances: Vec<Entrance>,
 }
 
 impl RegistryUpdates {
     pub fn is_empty(&self) -> bool {
-        self.estates.is_empty() && self.buildings.is_empty() && self.residents.is_empty() && self.people.is_empty() && self.assignments.is_empty()
+        self.estates.is_empty()
+            && self.buildings.is_empty()
+            && self.residents.is_empty()
+            && self.people.is_empty()
+            && self.assignments.is_empty()
+            && self.entrances.is_empty()
     }
 }
 
@@ -146,6 +155,7 @@ pub trait RegistryStore: Send + Sync {
     async fn entrances_of_buildings(&self, building_ids: &[Uuid]) -> Result<Vec<Entrance>>;
     /// People in a subtree with these names.
     async fn people_named(&self, scope_path: &str, names: &[String]) -> Result<Vec<Person>>;
-    /// New records, changed records and the audit rows of one import, in one transaction.
+    /// New records, changed records and their audit rows, in one transaction: an import, or a
+    /// change that spans records (a building's head made from a resident, a person's grids).
     async fn apply_import(&self, batch: &RegistryBatch, updates: &RegistryUpdates, audit: &[NewAudit]) -> Result<()>;
 }

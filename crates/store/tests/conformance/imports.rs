@@ -228,6 +228,11 @@ async fn an_import_writes_everything_or_nothing() {
         assert_eq!(err, DomainError::Conflict("error-stale-version"), "{}", db.name);
         assert!(s.household_by_id(fresh_home.id).await.unwrap().is_none());
         assert_eq!(s.audit_head().await.unwrap().0, seq, "{}: no audit row either", db.name);
+        // An entrance is only changed through its own building.
+        let mut stray = s.entrances_of(f.building.id).await.unwrap().remove(0);
+        stray.building_id = Uuid::now_v7();
+        let err = s.apply_import(&RegistryBatch::default(), &RegistryUpdates { entrances: vec![stray], ..Default::default() }, &[]).await.unwrap_err();
+        assert_eq!(err, DomainError::Conflict("error-stale-version"), "{}", db.name);
 
         // The same with the right versions lands whole, with one audit row.
         let mut estate = f.estate.clone();
@@ -239,12 +244,15 @@ async fn an_import_writes_everything_or_nothing() {
         let mut person = f.person.clone();
         person.organisation = Some("光明路街道".into());
         person.version = 2;
+        let mut entrance = s.entrances_of(f.building.id).await.unwrap().remove(0);
+        entrance.head_person_id = Some(f.person.id);
         let updates = RegistryUpdates {
             estates: vec![(estate.clone(), 1)],
             buildings: vec![(building.clone(), 1)],
             residents: vec![(moved.clone(), 1)],
             people: vec![(person.clone(), 1)],
             assignments: vec![(f.person.id, vec![Assignment { person_id: f.person.id, area_id: f.other.id, area_path: f.other.path.clone(), created_at: now() }])],
+            entrances: vec![entrance.clone()],
         };
         s.apply_import(&batch, &updates, &[audit("registry.import", &f.community.path)]).await.unwrap();
         assert_eq!(s.audit_head().await.unwrap().0, seq + 1);
@@ -253,6 +261,7 @@ async fn an_import_writes_everything_or_nothing() {
         assert_eq!(s.estate_by_id(estate.id).await.unwrap().unwrap(), estate);
         assert_eq!(s.building_by_id(building.id).await.unwrap().unwrap(), building);
         assert_eq!(s.person_by_id(person.id).await.unwrap().unwrap(), person);
+        assert_eq!(s.entrances_of(building.id).await.unwrap(), vec![entrance.clone()], "{}: entrance head set", db.name);
         let serving: Vec<Uuid> = s.assignments_of(f.person.id).await.unwrap().into_iter().map(|a| a.area_id).collect();
         assert_eq!(serving, [f.other.id], "{}: assignments replaced", db.name);
         let tagged = fengqiao_domain::ports::ResidentQuery {

@@ -35,7 +35,7 @@ struct AreaPage {
     can_change: bool,
     can_registry: bool,
     /// Who serves this area (name, what they do) and, for a grid, its duty list.
-    serving: Vec<(String, String)>,
+    serving: Vec<(uuid::Uuid, String, String)>,
     duties: Vec<String>,
     /// A grid's buildings: the addresses it answers for.
     buildings: Vec<(uuid::Uuid, String, String)>,
@@ -82,7 +82,7 @@ async fn show(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, code: &str, 
                 Some(prof) => format!("{} · {}", l.t(&format!("profession-{}", prof.as_str())), p.organisation.unwrap_or_default()),
                 None => l.t(&format!("person-{}", p.kind.as_str().replace('_', "-"))),
             };
-            (p.name, what)
+            (p.id, p.name, what)
         })
         .collect();
     let page = AreaPage {

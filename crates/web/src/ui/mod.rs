@@ -165,6 +165,7 @@ pub fn grantable_roles(l: Lang, caller: &PageCaller) -> Vec<(&'static str, Strin
 pub fn notice(l: Lang, ok: Option<&str>) -> Option<String> {
     const KNOWN: &[&str] = &[
         "area-created", "area-updated", "boundaries-imported", "account-created", "account-updated", "password-changed", "password-reset",
+        "person-created", "person-assigned", "person-unassigned", "organisation-created", "head-set",
     ];
     ok.filter(|k| KNOWN.contains(k)).map(|k| l.t(&format!("ok-{k}")))
 }

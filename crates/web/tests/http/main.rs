@@ -9,6 +9,8 @@ mod api_imports;
 mod api_registry;
 mod support;
 mod ui;
+mod ui_heads;
 mod ui_imports;
 mod ui_map;
+mod ui_people;
 mod ui_registry;

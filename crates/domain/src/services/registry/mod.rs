@@ -3,6 +3,7 @@
 //! masked unless a reveal is asked for, with a reason, by a role allowed to, and audited.
 
 mod export;
+mod heads;
 pub mod import;
 mod keys;
 mod people;
@@ -10,6 +11,7 @@ mod places;
 mod residents;
 
 pub use export::{Export, ExportList, ExportRows, ExportedPerson, ExportedResident, code_of};
+pub use heads::{HeadCandidates, HeadPick};
 pub use import::{ImportColumn, ImportRow, ImportSheet};
 pub use keys::RotationReport;
 pub use people::{NewOrganisation, NewPerson};

@@ -9,7 +9,7 @@ use super::{not_found, page, protect};
 use crate::error::{DomainError, Result};
 use crate::model::place::validate_text;
 use crate::model::{Assignment, OrgKind, Organisation, Person, PersonKind, Profession};
-use crate::ports::RegistryBatch;
+use crate::ports::{RegistryBatch, RegistryUpdates};
 use crate::privacy::{PersonName, Phone, mask_phone};
 use crate::rules::access::{Actor, Permission};
 use crate::services::{Services, to_json};
@@ -124,11 +124,78 @@ impl Services {
         self.store.people(&page(actor, None, text, after, limit), kind).await
     }
 
+    /// A person is visible where they belong and where they serve: a grid worker sees the
+    /// legal adviser a community placed in their grid, as the grid's page lists them.
     pub async fn person(&self, actor: &Actor, id: Uuid) -> Result<(Person, Vec<Assignment>)> {
         let p = self.store.person_by_id(id).await?.ok_or(not_found("error-person-not-found"))?;
-        actor.may_in(Permission::ViewRegistry, &p.area_path, "error-person-not-found")?;
+        let assignments = self.store.assignments_of(p.id).await?;
+        if !actor.covers(&p.area_path) && !assignments.iter().any(|a| actor.covers(&a.area_path)) {
+            return Err(not_found("error-person-not-found"));
+        }
+        actor.require(Permission::ViewRegistry)?;
+        Ok((p, assignments))
+    }
+
+    pub async fn organisation(&self, actor: &Actor, id: Uuid) -> Result<Organisation> {
+        let o = self.store.organisation_by_id(id).await?.ok_or(not_found("error-org-not-found"))?;
+        actor.may_in(Permission::ViewRegistry, &o.area_path, "error-org-not-found")?;
+        Ok(o)
+    }
+
+    /// Places a person in one more grid (a community, for a liaison cadre).
+    pub async fn assign_person(&self, actor: &Actor, person_id: Uuid, area_code: &str) -> Result<Vec<Assignment>> {
+        let (p, list) = self.person_to_manage(actor, person_id).await?;
+        let target = self.area(actor, area_code).await?;
+        actor.may_in(Permission::ManagePeople, &target.path, "error-area-not-found")?;
+        if target.level != p.kind.assigned_to() {
+            return Err(DomainError::invalid("assign_to", "error-assign-level"));
+        }
+        if list.iter().any(|a| a.area_id == target.id) {
+            return Ok(list);
+        }
+        let mut after = list.clone();
+        after.push(Assignment { person_id: p.id, area_id: target.id, area_path: target.path.clone(), created_at: self.clock.now() });
+        self.save_assignments(actor, p, &list, after, "person.assign").await
+    }
+
+    /// Takes a person out of one grid (or community) they serve.
+    pub async fn unassign_person(&self, actor: &Actor, person_id: Uuid, area_code: &str) -> Result<Vec<Assignment>> {
+        let (p, list) = self.person_to_manage(actor, person_id).await?;
+        let Some(gone) = list.iter().find(|a| crate::model::Area::path_codes(&a.area_path).last() == Some(&area_code.trim())) else {
+            return Ok(list);
+        };
+        actor.may_in(Permission::ManagePeople, &gone.area_path, "error-area-not-found")?;
+        let after = list.iter().filter(|a| a.area_id != gone.area_id).cloned().collect();
+        self.save_assignments(actor, p, &list, after, "person.unassign").await
+    }
+
+    async fn person_to_manage(&self, actor: &Actor, id: Uuid) -> Result<(Person, Vec<Assignment>)> {
+        let p = self.store.person_by_id(id).await?.ok_or(not_found("error-person-not-found"))?;
+        actor.may_in(Permission::ManagePeople, &p.area_path, "error-person-not-found")?;
         let assignments = self.store.assignments_of(p.id).await?;
         Ok((p, assignments))
+    }
+
+    /// Writes a person's assignments whole, bumping the person's version so that two people
+    /// changing them at once cannot silently undo each other.
+    async fn save_assignments(&self, actor: &Actor, p: Person, before: &[Assignment], after: Vec<Assignment>, action: &str) -> Result<Vec<Assignment>> {
+        let codes = |list: &[Assignment]| -> Vec<String> {
+            list.iter().filter_map(|a| crate::model::Area::path_codes(&a.area_path).last().map(|c| c.to_string())).collect()
+        };
+        let audit = self.audit(
+            actor,
+            action,
+            "person",
+            &p.id.to_string(),
+            &p.area_path,
+            Some(serde_json::json!({ "assigned_to": codes(before) })),
+            Some(serde_json::json!({ "assigned_to": codes(&after) })),
+        );
+        let version = p.version;
+        let changed = Person { version: version + 1, updated_at: self.clock.now(), ..p };
+        let updates = RegistryUpdates { people: vec![(changed.clone(), version)], assignments: vec![(changed.id, after.clone())], ..Default::default() };
+        self.store.apply_import(&RegistryBatch::default(), &updates, &[audit]).await?;
+        Ok(after)
     }
 
     /// Who serves an area, and (for a grid) its duty list: what a grid worker sees of their grid.

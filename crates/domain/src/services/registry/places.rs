@@ -144,7 +144,7 @@ impl Services {
         Ok(building)
     }
 
-    async fn visible_building(&self, actor: &Actor, id: Uuid) -> Result<Building> {
+    pub(super) async fn visible_building(&self, actor: &Actor, id: Uuid) -> Result<Building> {
         let b = self.store.building_by_id(id).await?.ok_or(not_found("error-building-not-found"))?;
         actor.may_in(Permission::ViewRegistry, &b.area_path, "error-building-not-found")?;
         Ok(b)

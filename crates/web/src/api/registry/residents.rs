@@ -65,7 +65,8 @@ pub struct ResidentPage {
 pub struct ResidentQuery {
     /// Area code; the caller's home area when absent.
     pub area: Option<String>,
-    /// Part of a name.
+    /// The start of a name: a surname (`王`) or a whole name (`王秀英`). With it, residents
+    /// come in name order; without it, in the order they were registered.
     pub q: Option<String>,
     /// A recorded tag, or `elderly` / `child`.
     pub tag: Option<String>,

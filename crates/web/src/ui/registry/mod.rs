@@ -1,16 +1,21 @@
-//! Registry pages: residents, households, buildings, estates. Personal data is shown masked;
-//! a full value appears only after a reveal with a reason, once, and is audited.
+//! Registry pages: residents, households, buildings, estates, people who serve and
+//! organisations. Personal data is shown masked; a full value appears only after a reveal
+//! with a reason, once, and is audited.
 
 mod export;
+mod heads;
+mod orgs;
+mod people;
 mod places;
 mod residents;
 
 use axum::Router;
 use axum::routing::{get, post};
-use fengqiao_domain::model::{Relation, Resident};
+use fengqiao_domain::model::{Area, AreaLevel, OrgKind, PersonKind, Profession, Relation, Resident};
 use fengqiao_domain::privacy::Gender;
 
 use crate::AppState;
+use crate::auth::PageCaller;
 use crate::i18n::Lang;
 
 pub fn router() -> Router<AppState> {
@@ -29,6 +34,80 @@ pub fn router() -> Router<AppState> {
         .route("/buildings/{id}/households", post(places::create_household))
         .route("/estates", get(places::estates))
         .route("/estates/{id}", get(places::estate))
+        .route("/buildings/{id}/heads", post(heads::set))
+        .route("/people", get(people::list).post(people::create))
+        .route("/people/{id}", get(people::page))
+        .route("/people/{id}/assign", post(people::assign))
+        .route("/people/{id}/unassign", post(people::unassign))
+        .route("/organisations", get(orgs::list).post(orgs::create))
+        .route("/organisations/{id}", get(orgs::page))
+}
+
+pub fn person_kind_label(l: Lang, k: PersonKind) -> String {
+    l.t(&format!("person-{}", k.as_str().replace('_', "-")))
+}
+
+pub fn profession_label(l: Lang, p: Profession) -> String {
+    l.t(&format!("profession-{}", p.as_str()))
+}
+
+pub fn org_kind_label(l: Lang, k: OrgKind) -> String {
+    l.t(&format!("org-{}", k.as_str().replace('_', "-")))
+}
+
+pub(crate) fn opt(s: &str) -> Option<String> {
+    Some(s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// An area's name as people tell it apart: a grid with its community's (there are many 第一网格).
+pub async fn area_label(state: &AppState, a: &Area) -> String {
+    let parent = match (a.level, a.parent_id) {
+        (AreaLevel::Grid, Some(id)) => state.services.store.area_by_id(id).await.ok().flatten(),
+        _ => None,
+    };
+    match parent {
+        Some(p) => format!("{} {}", p.name, a.name),
+        None => a.name.clone(),
+    }
+}
+
+/// An area offered in a form: its code, and a name that tells apart the many grids called
+/// 第一网格.
+pub struct AreaChoice {
+    pub code: String,
+    pub label: String,
+    pub level: AreaLevel,
+}
+
+/// `root` and the areas up to two levels below it, or only those of `level` when given: the
+/// choices of an area field. Two levels keep it to a handful of queries; deeper areas can
+/// still be typed by code.
+pub async fn area_choices(state: &AppState, c: &PageCaller, root: &Area, level: Option<AreaLevel>) -> Vec<AreaChoice> {
+    const MOST: usize = 200;
+    let keep = |a: &Area| level.is_none_or(|lv| a.level == lv);
+    let label = |a: &Area, parent: &Area| if a.level == AreaLevel::Grid { format!("{} {}", parent.name, a.name) } else { a.name.clone() };
+    let mut out = Vec::new();
+    if keep(root) {
+        out.push(AreaChoice { code: root.code.to_string(), label: area_label(state, root).await, level: root.level });
+    }
+    let mut frontier = vec![root.clone()];
+    for _ in 0..2 {
+        let mut next = Vec::new();
+        for parent in &frontier {
+            if level.is_some_and(|lv| parent.level == lv) || out.len() >= MOST {
+                continue;
+            }
+            let children = state.services.area_children(&c.actor, parent.code.as_str(), false).await.unwrap_or_default();
+            for a in children {
+                if keep(&a) && out.len() < MOST {
+                    out.push(AreaChoice { code: a.code.to_string(), label: label(&a, parent), level: a.level });
+                }
+                next.push(a);
+            }
+        }
+        frontier = next;
+    }
+    out
 }
 
 pub fn gender_label(l: Lang, g: Gender) -> String {

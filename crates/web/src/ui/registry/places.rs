@@ -10,6 +10,7 @@ use fengqiao_domain::services::registry::NewHousehold;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::heads::{HeadChoices, HeadForm};
 use super::residents::NewResidentForm;
 use super::{ResidentRow, relation_label};
 use crate::AppState;
@@ -81,7 +82,8 @@ pub struct HouseholdLink {
 pub struct EntranceBlock {
     pub id: Uuid,
     pub name: String,
-    pub head: Option<String>,
+    /// The 单元长: (person id, name).
+    pub head: Option<(Uuid, String)>,
     pub households: Vec<HouseholdLink>,
 }
 
@@ -95,19 +97,28 @@ struct BuildingPage {
     estate: Option<Estate>,
     grid_code: String,
     grid_name: String,
-    head: Option<String>,
+    head: Option<(Uuid, String)>,
     entrances: Vec<EntranceBlock>,
     loose: Vec<HouseholdLink>,
     can_edit: bool,
     error: Option<String>,
+    heads: HeadChoices,
+    head_form: HeadForm,
+    head_error: Option<String>,
 }
 
-async fn person_name(state: &AppState, id: Option<Uuid>) -> Option<String> {
-    state.services.store.person_by_id(id?).await.ok().flatten().map(|p| p.name)
+/// A head as shown: read from the store directly, because a head (a building's own resident)
+/// is shown to whoever may see the building.
+async fn person_link(state: &AppState, id: Option<Uuid>) -> Option<(Uuid, String)> {
+    state.services.store.person_by_id(id?).await.ok().flatten().map(|p| (p.id, p.name))
 }
 
-async fn show_building(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, id: Uuid, error: Option<String>, status: StatusCode) -> Result<Response, PageError> {
+/// The building page; `error` belongs to the new-household form, `head_error` to the heads form.
+pub(super) async fn show_building(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, id: Uuid, error: Option<String>, head_form: HeadForm, head_error: Option<String>, status: StatusCode) -> Result<Response, PageError> {
     let v = state.services.building(&c.actor, id).await?;
+    let can_edit = c.actor.may_in(Permission::ManageRegistry, &v.building.area_path, "error-building-not-found").is_ok();
+    let heads = if can_edit { super::heads::choices(state, c, &v).await? } else { HeadChoices::default() };
+    let ok = uri.query().and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("ok=")));
     let grid = area_by_path(state, c, &v.building.area_path).await;
     let link = |h: &fengqiao_domain::model::Household, n: usize| HouseholdLink {
         id: h.id,
@@ -119,30 +130,33 @@ async fn show_building(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, id:
         entrances.push(EntranceBlock {
             id: e.id,
             name: e.name.clone(),
-            head: person_name(state, e.head_person_id).await,
+            head: person_link(state, e.head_person_id).await,
             households: v.households.iter().filter(|(h, _)| h.entrance_id == Some(e.id)).map(|(h, rs)| link(h, rs.len())).collect(),
         });
     }
     let loose = v.households.iter().filter(|(h, _)| h.entrance_id.is_none()).map(|(h, rs)| link(h, rs.len())).collect();
     let page = BuildingPage {
-        base: Base::new(Some(c), "estates", &uri.to_string(), None),
+        base: Base::new(Some(c), "estates", &uri.to_string(), crate::ui::notice(l, ok)),
         csrf: c.csrf().to_string(),
         grid_code: grid.as_ref().map(|g| g.code.to_string()).unwrap_or_default(),
         grid_name: grid.map(|g| g.name).unwrap_or_default(),
-        head: person_name(state, v.building.head_person_id).await,
+        head: person_link(state, v.building.head_person_id).await,
         estate: v.estate,
         b: v.building,
         entrances,
         loose,
-        can_edit: c.actor.role.has(Permission::ManageRegistry),
+        can_edit,
         error,
+        heads,
+        head_form,
+        head_error,
         l,
     };
     Ok(render_with(status, &page))
 }
 
 pub async fn building(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c): SignedIn, Path(id): Path<Uuid>) -> Result<Response, PageError> {
-    show_building(&state, l, &c, &uri, id, None, StatusCode::OK).await
+    show_building(&state, l, &c, &uri, id, None, HeadForm::default(), None, StatusCode::OK).await
 }
 
 #[derive(Deserialize)]
@@ -156,7 +170,7 @@ pub async fn create_household(State(state): State<AppState>, l: Lang, uri: Uri, 
     match state.services.create_household(&c.actor, new).await {
         Ok(h) => Ok(Redirect::to(&format!("/households/{}", h.id)).into_response()),
         Err(e) => match refused(&e) {
-            Some(status) => show_building(&state, l, &c, &uri, id, Some(l.t(e.code())), status).await,
+            Some(status) => show_building(&state, l, &c, &uri, id, Some(l.t(e.code())), HeadForm::default(), None, status).await,
             None => Err(e.into()),
         },
     }

@@ -12,7 +12,7 @@ use fengqiao_domain::services::registry::{NewResident, ResidentChange, RevealFie
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{ResidentRow, gender_label, relation_label, tag_label};
+use super::{ResidentRow, gender_label, opt, relation_label, tag_label};
 use crate::AppState;
 use crate::auth::{PageCaller, SignedIn, urlencode};
 use crate::error::{PageError, PageForm};
@@ -58,10 +58,6 @@ pub struct ListQuery {
     #[serde(default)]
     area: String,
     after: Option<Uuid>,
-}
-
-fn opt(s: &str) -> Option<String> {
-    Some(s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
 pub async fn list(State(state): State<AppState>, l: Lang, uri: Uri, Htmx(fragment): Htmx, SignedIn(c): SignedIn, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
