@@ -146,6 +146,12 @@ macro_rules! impl_case_store {
                 rows.iter().map(case_rows::party).collect::<Result<_, _>>().map_err($crate::error::map)
             }
 
+            async fn parties_after(&self, after: Option<uuid::Uuid>, limit: i64) -> fengqiao_domain::Result<Vec<fengqiao_domain::model::case::Party>> {
+                let rows = sqlx::query("SELECT * FROM case_parties WHERE ($1 IS NULL OR id > $1) ORDER BY id LIMIT $2").bind(after).bind(limit)
+                    .fetch_all(self.reader()).await.map_err($crate::error::map)?;
+                rows.iter().map(case_rows::party).collect::<Result<_, _>>().map_err($crate::error::map)
+            }
+
             async fn case_timeline(&self, case_id: uuid::Uuid) -> fengqiao_domain::Result<Vec<fengqiao_domain::model::case::TimelineEntry>> {
                 let rows = sqlx::query("SELECT * FROM case_timeline WHERE case_id = $1 ORDER BY version").bind(case_id)
                     .fetch_all(self.reader()).await.map_err($crate::error::map)?;

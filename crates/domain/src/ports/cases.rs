@@ -63,6 +63,8 @@ pub trait CaseStore: Send + Sync {
     async fn cases(&self, q: &CaseQuery) -> Result<Vec<Case>>;
     /// In the order they were taken in.
     async fn case_parties(&self, case_id: Uuid) -> Result<Vec<Party>>;
+    /// Every party of every case by id, a page at a time: for key rotation only.
+    async fn parties_after(&self, after: Option<Uuid>, limit: i64) -> Result<Vec<Party>>;
     /// Oldest first, intake included.
     async fn case_timeline(&self, case_id: Uuid) -> Result<Vec<TimelineEntry>>;
 }

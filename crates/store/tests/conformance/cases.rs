@@ -226,3 +226,36 @@ async fn lists_are_scoped_filtered_and_paged_by_key() {
         assert!(s.cases(&q(&|q| q.overdue_at = Some(now()))).await.unwrap().is_empty());
     }
 }
+
+#[tokio::test]
+async fn parties_are_paged_for_key_rotation_and_their_ciphers_replaced() {
+    use fengqiao_domain::ports::{CipherUpdate, ProtectedColumn};
+    for db in testing::all().await {
+        let s = db.store.as_ref();
+        let (_, grid) = grid(s).await;
+        let mut all = Vec::new();
+        for n in 0..3 {
+            let i = intake(&grid, "150103", CaseKind::Dispute, "neighbour.noise", &format!("噪音{n}"));
+            s.insert_case(&i, &case_audit(&i.case)).await.unwrap();
+            all.extend(i.parties.iter().map(|p| p.id));
+        }
+        all.sort();
+        let mut seen = Vec::new();
+        let mut after = None;
+        loop {
+            let page = s.parties_after(after, 4).await.unwrap();
+            let Some(last) = page.last() else { break };
+            after = Some(last.id);
+            seen.extend(page.iter().map(|p| p.id));
+        }
+        assert_eq!(seen, all, "{}: every party once, by id", db.name);
+
+        let first = all[0];
+        let updates = [CipherUpdate { column: ProtectedColumn::PartyIdNumber, id: first, cipher: "k2:new".into() }];
+        s.replace_ciphers(&updates, &audit("keys.rotate", "/")).await.unwrap();
+        let p = s.parties_after(None, 1).await.unwrap().remove(0);
+        let id = p.id_number.unwrap();
+        assert_eq!((p.id, id.cipher.as_str()), (first, "k2:new"), "{}", db.name);
+        assert!(id.hash.starts_with("h-"), "the keyed hash stays");
+    }
+}

@@ -254,6 +254,24 @@ async fn a_handler_who_is_staff_may_not_verify_and_escalation_moves_the_queue() 
 }
 
 #[tokio::test]
+async fn of_two_people_acting_at_once_one_wins() {
+    for app in TestApp::all().await {
+        let community = app.token("community").await;
+        let c = report(&app, &app.token("grid").await, dispute(&area_id(&app, "150103003030G01").await, &synthetic_id("1980-05-01", 7))).await;
+        let accept = act(&app, &community, &c, 1, json!({"action": "accept"}));
+        let decline = act(&app, &community, &c, 1, json!({"action": "decline", "reason": "不属于受理范围"}));
+        let ((s1, r1), (s2, r2)) = tokio::join!(accept, decline);
+        let mut statuses = [s1, s2];
+        statuses.sort();
+        assert_eq!(statuses, [200, 409], "{}: {r1} {r2}", app.backend);
+        let loser = if s1 == 409 { &r1 } else { &r2 };
+        assert_eq!(loser["code"], "error-case-version-stale");
+        let (_, timeline) = app.get(&community, &format!("/api/v1/cases/{}/timeline", c["id"].as_str().unwrap())).await;
+        assert_eq!(timeline.as_array().unwrap().len(), 2, "one action recorded");
+    }
+}
+
+#[tokio::test]
 async fn bad_intakes_are_refused_with_the_field_named() {
     for app in TestApp::all().await {
         let grid = app.token("grid").await;
