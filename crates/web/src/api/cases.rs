@@ -126,6 +126,7 @@ pub struct CaseListQuery {
     pub area: Option<String>,
     /// `area` (default): cases lying in the area's subtree. `handling`: the queue of the
     /// area's own office, i.e. cases that tier handles now.
+    #[param(inline)]
     pub queue: Option<QueueParam>,
     /// Only cases the caller handles.
     pub mine: Option<bool>,
@@ -244,7 +245,7 @@ pub struct CategoryQuery {
 /// The category tree, parents before their children (`neighbour`, `neighbour.noise`, …).
 #[utoipa::path(get, path = "/api/v1/case-categories", tag = "cases", security(("bearer" = [])), params(CategoryQuery),
     responses((status = 200, body = Vec<Category>), (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json")))]
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn categories(State(state): State<AppState>, _caller: ApiCaller, ApiQuery(q): ApiQuery<CategoryQuery>) -> Result<Json<Vec<Category>>, ApiError> {
     let tree = &state.services.cases.categories;
     let kinds: Vec<CaseKind> = match q.kind {
