@@ -313,3 +313,29 @@ async fn bad_intakes_are_refused_with_the_field_named() {
         assert!(doc["paths"]["/api/v1/cases/{id}/actions"]["post"]["responses"]["409"]["content"]["application/problem+json"].is_object());
     }
 }
+
+#[tokio::test]
+async fn deadlines_run_on_working_days_and_overdue_cases_are_listed() {
+    for app in TestApp::all().await {
+        let community = app.token("community").await;
+        let hazard = json!({"kind": "hazard", "category": "gas", "title": "燃气管道老化", "area_id": area_id(&app, "150103003030").await, "channel": "grid_patrol"});
+        let c = report(&app, &community, hazard.clone()).await;
+        let (_, r) = act(&app, &community, &c, 1, json!({"action": "accept"})).await;
+        assert_eq!(r["calendar_gap"], false);
+        let (_, open) = app.get(&community, "/api/v1/cases?overdue=true").await;
+        assert_eq!(open["items"], json!([]), "{}: a hazard has a working day", app.backend);
+        // A hazard is due within one working day; ten days later it is overdue.
+        app.clock.advance(chrono::Duration::days(10));
+        let community = app.token("community").await;
+        let (_, late) = app.get(&community, "/api/v1/cases?overdue=true").await;
+        assert_eq!(late["items"][0]["id"], c["id"], "{late}");
+
+        // Past the years the calendar covers, the action still happens, without a deadline.
+        app.clock.advance(chrono::Duration::days(3 * 366));
+        let community = app.token("community").await;
+        let c2 = report(&app, &community, hazard).await;
+        let (s, r) = act(&app, &community, &c2, 1, json!({"action": "accept"})).await;
+        assert_eq!(s, 200, "{r}");
+        assert_eq!((r["calendar_gap"].as_bool(), r["case"]["deadline"].is_null()), (Some(true), true));
+    }
+}
