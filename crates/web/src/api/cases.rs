@@ -235,6 +235,24 @@ pub async fn act(State(state): State<AppState>, caller: ApiCaller, ApiPath(id): 
     }
 }
 
+/// A party's full ID number or phone, for a stated reason. Needs the reveal permission in the
+/// case's area; every reveal is written to the audit log (never the value).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/parties/{party_id}/reveal", tag = "cases", security(("bearer" = [])),
+    request_body = crate::api::registry::residents::RevealRequest, params(("id" = Uuid, Path), ("party_id" = Uuid, Path)),
+    responses((status = 200, body = crate::api::registry::residents::Revealed), (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn reveal_party(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiPath((id, party_id)): ApiPath<(Uuid, Uuid)>,
+    ApiJson(req): ApiJson<crate::api::registry::residents::RevealRequest>,
+) -> Result<Json<crate::api::registry::residents::Revealed>, ApiError> {
+    let value = state.services.reveal_party(&caller.actor, id, party_id, req.field.into(), &req.reason).await?;
+    Ok(Json(crate::api::registry::residents::Revealed { value }))
+}
+
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CategoryQuery {

@@ -26,7 +26,7 @@ use crate::error::Problem;
         registry::people::serving, registry::people::set_duties,
         imports::create, imports::get_one,
         registry::export::residents, registry::export::households, registry::export::estates, registry::export::people,
-        cases::create, cases::list, cases::get_one, cases::timeline, cases::act, cases::categories,
+        cases::create, cases::list, cases::get_one, cases::timeline, cases::act, cases::reveal_party, cases::categories,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),

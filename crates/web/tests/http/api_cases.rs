@@ -339,3 +339,34 @@ async fn deadlines_run_on_working_days_and_overdue_cases_are_listed() {
         assert_eq!((r["calendar_gap"].as_bool(), r["case"]["deadline"].is_null()), (Some(true), true));
     }
 }
+
+#[tokio::test]
+async fn a_partys_full_id_number_is_revealed_only_with_a_reason_and_audited() {
+    for app in TestApp::all().await {
+        let grid = app.token("grid").await;
+        let id = synthetic_id("1980-05-01", 9);
+        let c = report(&app, &grid, dispute(&area_id(&app, "150103003030G01").await, &id)).await;
+        let path = format!("/api/v1/cases/{}/parties/{}/reveal", c["id"].as_str().unwrap(), c["parties"][0]["id"].as_str().unwrap());
+        let community = app.token("community").await;
+        let (s, r) = app.send(Method::POST, &community, &path, json!({"field": "id_number", "reason": "核实当事人身份"})).await;
+        assert_eq!((s, r["value"].as_str()), (200, Some(id.as_str())), "{}: {r}", app.backend);
+        let (s, r) = app.send(Method::POST, &community, &path, json!({"field": "phone", "reason": "电话回访"})).await;
+        assert_eq!((s, r["value"].as_str()), (200, Some("13904710000")));
+        let (s, p) = app.send(Method::POST, &community, &path, json!({"field": "phone", "reason": " "})).await;
+        assert_eq!((s, p["code"].as_str()), (422, Some("error-reveal-reason")));
+        let (s, _) = app.send(Method::POST, &app.token("leader").await, &path, json!({"field": "phone", "reason": "看看"})).await;
+        assert_eq!(s, 403, "leaders do not see personal data");
+        let (s, _) = app.send(Method::POST, &app.token("xc").await, &path, json!({"field": "phone", "reason": "看看"})).await;
+        assert_eq!(s, 404);
+        let respondent_id = format!("/api/v1/cases/{}/parties/{}/reveal", c["id"].as_str().unwrap(), c["parties"][1]["id"].as_str().unwrap());
+        let (s, p) = app.send(Method::POST, &community, &respondent_id, json!({"field": "id_number", "reason": "核实身份"})).await;
+        assert_eq!((s, p["code"].as_str()), (404, Some("error-value-not-recorded")));
+
+        let audit = app.services.store.audit_chain(0, 10_000).await.unwrap();
+        let reveals: Vec<_> = audit.iter().filter(|a| a.action == "case.party_reveal").collect();
+        assert_eq!(reveals.len(), 2);
+        assert_eq!(reveals[0].after.as_ref().unwrap()["reason"], "核实当事人身份");
+        let all = serde_json::to_string(&audit.iter().map(|a| &a.after).collect::<Vec<_>>()).unwrap();
+        assert!(!all.contains(&id) && !all.contains("13904710000"), "the value itself is never audited");
+    }
+}

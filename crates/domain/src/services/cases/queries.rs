@@ -10,7 +10,8 @@ use crate::ports::{CaseQuery, CaseScope};
 use crate::rules::access::{Actor, Permission};
 use crate::rules::workflow;
 use crate::services::Services;
-use crate::services::registry::MAX_PAGE;
+use crate::services::cases::{PARTY_ID_FIELD, PARTY_PHONE_FIELD};
+use crate::services::registry::{MAX_PAGE, RevealField, reveal_reason};
 
 /// A case as its page shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,6 +64,26 @@ impl Services {
     pub async fn case_timeline(&self, actor: &Actor, id: Uuid) -> Result<Vec<TimelineEntry>> {
         self.case(actor, id).await?;
         self.store.case_timeline(id).await
+    }
+
+    /// A party's full ID number or phone, as for residents: the permission and a reason are
+    /// needed, and the reveal (never the value) is audited first.
+    pub async fn reveal_party(&self, actor: &Actor, case_id: Uuid, party_id: Uuid, field: RevealField, reason: &str) -> Result<String> {
+        let case = self.case(actor, case_id).await?;
+        actor.may_in(Permission::RevealPersonalData, &case.area_path, NOT_FOUND)?;
+        let reason = reveal_reason(reason)?;
+        let party = self.store.case_parties(case_id).await?.into_iter().find(|p| p.id == party_id);
+        let party = party.ok_or(DomainError::NotFound("error-party-not-found"))?;
+        let (stored, name, field_name) = match field {
+            RevealField::IdNumber => (&party.id_number, PARTY_ID_FIELD, "id_number"),
+            RevealField::Phone => (&party.phone, PARTY_PHONE_FIELD, "phone"),
+        };
+        let stored = stored.as_ref().ok_or(DomainError::NotFound("error-value-not-recorded"))?;
+        let value = self.vault()?.decrypt(name, &stored.cipher)?;
+        let after = serde_json::json!({ "party_id": party_id, "field": field_name, "reason": reason });
+        let audit = self.audit(actor, "case.party_reveal", "case", &case_id.to_string(), &case.area_path, None, Some(after));
+        self.store.append_audit(&[audit]).await?;
+        Ok(value)
     }
 
     /// Newest first, by key; never counted in full.
