@@ -259,3 +259,61 @@ async fn parties_are_paged_for_key_rotation_and_their_ciphers_replaced() {
         assert!(id.hash.starts_with("h-"), "the keyed hash stays");
     }
 }
+
+/// Every kind of action, stored and read back, replays to the stored case: the timeline's
+/// columns and action JSON keep everything the workflow needs.
+#[tokio::test]
+async fn a_long_history_replays_from_the_stored_timeline() {
+    use fengqiao_domain::model::case::{Outcome, PartnerRoom, Satisfaction};
+    use fengqiao_domain::rules::access::Actor;
+    let person = |name: &str| Actor { user_id: Uuid::now_v7(), username: name.into(), display_name: name.into(), ..operator(name) };
+    let (handler, checker) = (person("handler"), person("checker"));
+    for db in testing::all().await {
+        let s = db.store.as_ref();
+        let (_, grid) = grid(s).await;
+        let i = intake(&grid, "150103", CaseKind::Dispute, "labour.wage_arrears", "拖欠工资");
+        let intake_case = s.insert_case(&i, &case_audit(&i.case)).await.unwrap();
+        let assign = || CaseAction::Assign { handler_id: handler.user_id, handler_name: "handler".into(), note: None };
+        let conclude = || CaseAction::Conclude { outcome: Outcome::ResolvedByAgreement, summary: "达成协议".into() };
+        let verify = |confirmed| CaseAction::Verify { confirmed, note: Some("核查".into()) };
+        let steps: Vec<(&Actor, CaseAction)> = vec![
+            (&checker, CaseAction::Accept { note: None }),
+            (&checker, assign()),
+            (&handler, CaseAction::Start { note: None }),
+            (&handler, CaseAction::Refer { room: PartnerRoom::CourtAndUnion, note: None }),
+            (&handler, CaseAction::RecordReferralOutcome { outcome: None, note: Some("退回".into()) }),
+            (&checker, CaseAction::PutInBacklog { reason: "等待仲裁".into() }),
+            (&checker, CaseAction::TakeOutOfBacklog { note: None }),
+            (&checker, CaseAction::Escalate { reason: "涉及多个社区".into() }),
+            (&checker, CaseAction::DispatchDown { to: HandlingLevel::Community, note: None }),
+            (&checker, CaseAction::Return { reason: "社区力量不足".into() }),
+            (&checker, assign()),
+            (&handler, CaseAction::Note { text: "电话联系".into() }),
+            (&handler, CaseAction::Start { note: None }),
+            (&handler, conclude()),
+            (&checker, verify(false)),
+            (&handler, conclude()),
+            (&checker, verify(true)),
+            (&checker, CaseAction::FollowUp { satisfaction: Satisfaction::Dissatisfied, note: Some("不满意".into()) }),
+            (&handler, conclude()),
+            (&checker, verify(true)),
+            (&checker, CaseAction::FollowUp { satisfaction: Satisfaction::Satisfied, note: None }),
+            (&checker, CaseAction::Close { note: None }),
+        ];
+        let deadlines = Deadlines::default();
+        let mut c = intake_case.clone();
+        for (actor, action) in steps {
+            let t = workflow::apply(&c, &action, &Context { actor, now: now(), deadlines: &deadlines })
+                .unwrap_or_else(|e| panic!("{action:?} on {:?}: {e:?}", c.status));
+            s.save_transition(&t.case, c.version, &t.entry, &audit("case.step", &c.area_path)).await.unwrap();
+            c = t.case;
+        }
+        let stored = s.case_by_id(c.id).await.unwrap().unwrap();
+        assert_eq!(stored, c, "{}", db.name);
+        assert_eq!(stored.status, CaseStatus::Closed);
+        assert_eq!((stored.reopened, stored.resolved_level), (2, Some(HandlingLevel::Street)), "{}", db.name);
+        let timeline = s.case_timeline(c.id).await.unwrap();
+        assert_eq!(timeline.len(), 23);
+        assert_eq!(workflow::replay(&intake_case, &timeline).unwrap(), stored, "{}: replay", db.name);
+    }
+}
