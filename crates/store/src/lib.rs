@@ -3,6 +3,8 @@
 //! code and SQL (`shared.rs`); they differ only in connection setup, how a write transaction
 //! begins, row locking, and backup.
 
+mod cases;
+mod cases_rows;
 mod error;
 mod imports;
 mod postgres;

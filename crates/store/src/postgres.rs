@@ -92,3 +92,4 @@ pub fn pg_tool(name: &str) -> std::path::PathBuf {
 impl_store!(PgStore, Postgres, sqlx::postgres::PgRow, PgConnection, lock = " FOR UPDATE");
 crate::registry::impl_registry_store!(PgStore, sqlx::postgres::PgRow, PgConnection);
 crate::imports::impl_imports!(PgStore, sqlx::postgres::PgRow, PgConnection);
+crate::cases::impl_case_store!(PgStore, sqlx::postgres::PgRow, PgConnection);

@@ -172,6 +172,8 @@ macro_rules! impl_registry_store {
                             ProtectedColumn::ResidentIdNumber => "UPDATE residents SET id_cipher = $1 WHERE id = $2",
                             ProtectedColumn::ResidentPhone => "UPDATE residents SET phone_cipher = $1 WHERE id = $2",
                             ProtectedColumn::PersonPhone => "UPDATE people SET phone_cipher = $1 WHERE id = $2",
+                            ProtectedColumn::PartyIdNumber => "UPDATE case_parties SET id_cipher = $1 WHERE id = $2",
+                            ProtectedColumn::PartyPhone => "UPDATE case_parties SET phone_cipher = $1 WHERE id = $2",
                         };
                         sqlx::query(sql).bind(&u.cipher).bind(u.id).execute(&mut *tx).await?;
                     }

@@ -3,6 +3,8 @@
 
 #[path = "conformance/boundaries.rs"]
 mod boundaries;
+#[path = "conformance/cases.rs"]
+mod cases;
 #[path = "conformance/imports.rs"]
 mod imports;
 #[path = "conformance/registry.rs"]

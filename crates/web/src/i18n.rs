@@ -155,8 +155,8 @@ mod tests {
                 .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_string()))
                 .collect()
         };
-        let zh = keys(concat!(include_str!("../locales/zh-CN/main.ftl"), include_str!("../locales/zh-CN/imports.ftl")));
-        let en = keys(concat!(include_str!("../locales/en/main.ftl"), include_str!("../locales/en/imports.ftl")));
+        let zh = keys(concat!(include_str!("../locales/zh-CN/main.ftl"), include_str!("../locales/zh-CN/imports.ftl"), include_str!("../locales/zh-CN/cases.ftl")));
+        let en = keys(concat!(include_str!("../locales/en/main.ftl"), include_str!("../locales/en/imports.ftl"), include_str!("../locales/en/cases.ftl")));
         assert!(zh.len() > 50);
         assert_eq!(zh.difference(&en).collect::<Vec<_>>(), Vec::<&String>::new(), "missing in en");
         assert_eq!(en.difference(&zh).collect::<Vec<_>>(), Vec::<&String>::new(), "missing in zh-CN");
@@ -167,7 +167,7 @@ mod tests {
     fn every_error_key_is_translated() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut missing = Vec::new();
-        let zh = concat!(include_str!("../locales/zh-CN/main.ftl"), include_str!("../locales/zh-CN/imports.ftl"));
+        let zh = concat!(include_str!("../locales/zh-CN/main.ftl"), include_str!("../locales/zh-CN/imports.ftl"), include_str!("../locales/zh-CN/cases.ftl"));
         for dir in ["domain/src", "web/src"] {
             let mut stack = vec![root.join(dir)];
             while let Some(p) = stack.pop() {

@@ -2,6 +2,7 @@
 
 pub mod area;
 pub mod audit;
+pub mod case;
 pub mod import;
 pub mod partner;
 pub mod place;

@@ -10,11 +10,11 @@ use uuid::Uuid;
 
 
 macro_rules! string_enum {
-    ($(#[$m:meta])* $name:ident, $field:literal, $key:literal { $($variant:ident => $s:literal),+ $(,)? }) => {
+    ($(#[$m:meta])* $name:ident, $field:literal, $key:literal { $($(#[$vm:meta])* $variant:ident => $s:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
         #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $($(#[$vm])* $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];

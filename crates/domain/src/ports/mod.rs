@@ -6,9 +6,11 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+mod cases;
 mod imports;
 mod registry;
 
+pub use cases::{CaseIntake, CaseQuery, CaseScope, CaseStore};
 pub use imports::ImportJobStore;
 pub use registry::{CipherUpdate, HouseholdQuery, Page, ProtectedColumn, RegistryBatch, RegistryStore, RegistryUpdates, ResidentQuery};
 
@@ -50,7 +52,7 @@ pub struct BoundaryChange {
 }
 
 #[async_trait]
-pub trait Store: RegistryStore + ImportJobStore + Send + Sync + 'static {
+pub trait Store: RegistryStore + ImportJobStore + CaseStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn migrate(&self) -> Result<()>;
     async fn ping(&self) -> Result<()>;

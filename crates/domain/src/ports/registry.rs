@@ -100,6 +100,8 @@ pub enum ProtectedColumn {
     ResidentIdNumber,
     ResidentPhone,
     PersonPhone,
+    PartyIdNumber,
+    PartyPhone,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

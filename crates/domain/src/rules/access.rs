@@ -24,6 +24,16 @@ pub enum Permission {
     ManagePeople,
     /// See a full ID number or phone, with a stated reason; every reveal is audited.
     RevealPersonalData,
+    /// See cases and their timelines.
+    ViewCases,
+    /// Take in a case (排查 / 登记).
+    ReportCases,
+    /// Work a case assigned to oneself: start, mediate, conclude, refer, give it back.
+    HandleCases,
+    /// Run a tier's cases: accept or decline, assign, escalate, dispatch down, return, backlog, close.
+    SuperviseCases,
+    /// Check a conclusion (核查) and make the follow-up visit (回访).
+    VerifyCases,
 }
 
 impl Role {
@@ -39,14 +49,34 @@ impl Role {
                 ManageRegistry,
                 ManagePeople,
                 RevealPersonalData,
+                ViewCases,
+                ReportCases,
+                HandleCases,
+                SuperviseCases,
+                VerifyCases,
             ],
-            Role::CommunityStaff => {
-                &[ViewAreas, ManageAreas, ManageAccounts, ViewRegistry, ManageRegistry, ManagePeople, RevealPersonalData]
-            }
-            Role::GridWorker => &[ViewAreas, ViewRegistry, ManageRegistry, RevealPersonalData],
-            Role::Mediator => &[ViewAreas, ViewRegistry, RevealPersonalData],
-            Role::Leader => &[ViewAreas, ViewAudit, ViewRegistry],
-            Role::LegalAdviser | Role::BuildingHead | Role::EntranceHead => &[ViewAreas, ViewRegistry],
+            Role::CommunityStaff => &[
+                ViewAreas,
+                ManageAreas,
+                ManageAccounts,
+                ViewRegistry,
+                ManageRegistry,
+                ManagePeople,
+                RevealPersonalData,
+                ViewCases,
+                ReportCases,
+                HandleCases,
+                SuperviseCases,
+                VerifyCases,
+            ],
+            Role::GridWorker => &[ViewAreas, ViewRegistry, ManageRegistry, RevealPersonalData, ViewCases, ReportCases, HandleCases],
+            Role::Mediator => &[ViewAreas, ViewRegistry, RevealPersonalData, ViewCases, ReportCases, HandleCases],
+            Role::Leader => &[ViewAreas, ViewAudit, ViewRegistry, ViewCases],
+            // 三官一律 mediate and advise on cases in the grids they serve.
+            Role::LegalAdviser => &[ViewAreas, ViewRegistry, ViewCases, ReportCases, HandleCases],
+            // Volunteer heads pass on what they see; cases carry parties' details, so they do
+            // not browse them.
+            Role::BuildingHead | Role::EntranceHead => &[ViewAreas, ViewRegistry, ReportCases],
             // Partner units see the territory, never residents.
             Role::Partner => &[ViewAreas],
         }
@@ -136,6 +166,14 @@ impl Actor {
             return Err(DomainError::NotFound(not_found));
         }
         self.require(p)
+    }
+
+    /// Acting for a tier on something that lies below it (a case handled by a street, in one of
+    /// the street's communities): the tier's area must be in the caller's subtree. Someone
+    /// below the tier sees the thing but may not act for the tier, hence forbidden, not hidden.
+    pub fn may_act_for(&self, p: Permission, tier_path: &str) -> Result<()> {
+        self.require(p)?;
+        if self.covers(tier_path) { Ok(()) } else { Err(DomainError::Forbidden("error-other-tier")) }
     }
 
     /// Seeing an account: its home must be in the caller's subtree.
@@ -243,6 +281,25 @@ mod tests {
         assert!(district.may_manage_account(Role::DistrictStaff, &district_area).is_err());
         let community = actor(Role::CommunityStaff, "/1501/150103/150103003/150103003030/");
         assert!(community.may_manage_account(Role::Leader, &street).is_err());
+    }
+
+    #[test]
+    fn case_work_is_split_by_role_and_tier() {
+        let community = actor(Role::CommunityStaff, "/1501/150103/150103003/150103003030/");
+        assert!(community.may_act_for(Permission::SuperviseCases, "/1501/150103/150103003/150103003030/").is_ok());
+        assert_eq!(
+            community.may_act_for(Permission::SuperviseCases, "/1501/150103/150103003/"),
+            Err(DomainError::Forbidden("error-other-tier"))
+        );
+        let grid = actor(Role::GridWorker, "/1501/150103/150103003/150103003030/01/");
+        assert!(grid.role.has(Permission::HandleCases) && grid.role.has(Permission::ReportCases));
+        assert!(!grid.role.has(Permission::SuperviseCases) && !grid.role.has(Permission::VerifyCases));
+        assert!(Role::BuildingHead.has(Permission::ReportCases) && !Role::BuildingHead.has(Permission::ViewCases));
+        assert!(Role::Leader.has(Permission::ViewCases) && !Role::Leader.has(Permission::HandleCases));
+        assert!(Role::Partner.permissions().iter().all(|p| *p == Permission::ViewAreas));
+        // Whoever may make a grid worker or a mediator account can do their case work too.
+        assert!(Role::CommunityStaff.may_grant(Role::GridWorker) && Role::CommunityStaff.may_grant(Role::Mediator));
+        assert!(Role::CommunityStaff.may_grant(Role::LegalAdviser));
     }
 
     #[test]

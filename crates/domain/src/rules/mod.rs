@@ -3,5 +3,8 @@
 pub mod access;
 pub mod audit_chain;
 pub mod boundary;
+pub mod calendar;
+pub mod deadline;
 pub mod password;
 pub mod throttle;
+pub mod workflow;

@@ -6,6 +6,7 @@ mod areas;
 mod audit;
 mod auth;
 mod boundaries;
+pub mod cases;
 pub mod registry;
 
 use std::sync::Arc;
@@ -52,15 +53,18 @@ pub struct Services {
     /// Keys for personal data at rest. Absent for console work that never touches personal
     /// data (accounts, audit) on a server whose keys are kept elsewhere.
     vault: Option<Arc<crate::privacy::Vault>>,
+    /// Categories, calendar and deadline limits for cases; the shipped defaults until an
+    /// administrator's own are loaded.
+    pub cases: cases::CaseSettings,
 }
 
 impl Services {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, auth: AuthSettings, vault: Arc<crate::privacy::Vault>) -> Self {
-        Services { store, clock, auth, vault: Some(vault) }
+        Services { store, clock, auth, vault: Some(vault), cases: cases::CaseSettings::default() }
     }
 
     pub fn without_personal_data(store: Arc<dyn Store>, clock: Arc<dyn Clock>, auth: AuthSettings) -> Self {
-        Services { store, clock, auth, vault: None }
+        Services { store, clock, auth, vault: None, cases: cases::CaseSettings::default() }
     }
 
     pub(crate) fn vault(&self) -> Result<&crate::privacy::Vault, crate::DomainError> {

@@ -5,7 +5,7 @@ use axum::response::Html;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{accounts, areas, audit, auth, boundaries, health, imports, registry};
+use super::{accounts, areas, audit, auth, boundaries, cases, health, imports, registry};
 use crate::error::Problem;
 
 #[derive(OpenApi)]
@@ -27,13 +27,15 @@ use crate::error::Problem;
         registry::serving::person, registry::serving::assign, registry::serving::unassign, registry::serving::set_head,
         imports::create, imports::get_one,
         registry::export::residents, registry::export::households, registry::export::estates, registry::export::people,
+        cases::create, cases::list, cases::get_one, cases::timeline, cases::act, cases::reveal_party, cases::categories,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
     tags((name = "areas", description = "The area tree: city → district → street → community → grid"),
          (name = "accounts", description = "Staff accounts, roles and scope"),
          (name = "audit", description = "The append-only, hash-chained audit log"),
-         (name = "registry", description = "Estates, buildings, households, residents (personal data masked), people who serve"))
+         (name = "registry", description = "Estates, buildings, households, residents (personal data masked), people who serve"),
+         (name = "cases", description = "Disputes, demands and hazards: intake, the workflow's actions, timelines and queues (parties' personal data masked)"))
 )]
 pub struct ApiDoc;
 

@@ -6,6 +6,7 @@ mod areas;
 mod audit;
 mod auth;
 pub(crate) mod boundaries;
+pub mod cases;
 mod docs;
 mod health;
 pub(crate) mod imports;
@@ -35,6 +36,12 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/accounts", get(accounts::list).post(accounts::create))
         .route("/api/v1/accounts/{username}", get(accounts::get_one).patch(accounts::update))
         .route("/api/v1/audit", get(audit::list))
+        .route("/api/v1/cases", get(cases::list).post(cases::create))
+        .route("/api/v1/cases/{id}", get(cases::get_one))
+        .route("/api/v1/cases/{id}/timeline", get(cases::timeline))
+        .route("/api/v1/cases/{id}/actions", post(cases::act))
+        .route("/api/v1/cases/{id}/parties/{party_id}/reveal", post(cases::reveal_party))
+        .route("/api/v1/case-categories", get(cases::categories))
         .merge(registry::router())
 }
 

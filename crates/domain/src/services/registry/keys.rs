@@ -9,6 +9,7 @@ use crate::model::Protected;
 use crate::ports::{CipherUpdate, Page, ProtectedColumn, ResidentQuery};
 use crate::rules::access::Actor;
 use crate::services::Services;
+use crate::services::cases::{PARTY_ID_FIELD, PARTY_PHONE_FIELD};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RotationReport {
@@ -67,6 +68,18 @@ impl Services {
             after = Some(last.id);
             for p in &rows {
                 self.rewrap(PERSON_PHONE_FIELD, &p.phone, ProtectedColumn::PersonPhone, p.id, &mut updates, &mut report)?;
+            }
+            self.flush(actor, &mut updates, &mut report).await?;
+        }
+        // Parties of cases hold the same kind of data under their own field names.
+        let mut after = None;
+        loop {
+            let rows = self.store.parties_after(after, BATCH).await?;
+            let Some(last) = rows.last() else { break };
+            after = Some(last.id);
+            for p in &rows {
+                self.rewrap(PARTY_ID_FIELD, &p.id_number, ProtectedColumn::PartyIdNumber, p.id, &mut updates, &mut report)?;
+                self.rewrap(PARTY_PHONE_FIELD, &p.phone, ProtectedColumn::PartyPhone, p.id, &mut updates, &mut report)?;
             }
             self.flush(actor, &mut updates, &mut report).await?;
         }

@@ -17,6 +17,7 @@ pub use keys::RotationReport;
 pub use people::{NewOrganisation, NewPerson};
 pub use places::{BuildingView, NewBuilding, NewEstate, NewHousehold};
 pub use residents::{NewResident, ResidentChange, RevealField};
+pub(crate) use residents::reveal_reason;
 
 use crate::error::{DomainError, Result};
 use crate::model::{Area, Protected};

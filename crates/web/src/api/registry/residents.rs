@@ -196,6 +196,15 @@ pub enum RevealFieldName {
     Phone,
 }
 
+impl From<RevealFieldName> for RevealField {
+    fn from(f: RevealFieldName) -> Self {
+        match f {
+            RevealFieldName::IdNumber => RevealField::IdNumber,
+            RevealFieldName::Phone => RevealField::Phone,
+        }
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct Revealed {
     pub value: String,
@@ -209,11 +218,7 @@ pub struct Revealed {
         (status = 404, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"),
         (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn reveal(State(state): State<AppState>, caller: ApiCaller, ApiPath(id): ApiPath<Uuid>, ApiJson(req): ApiJson<RevealRequest>) -> Result<Json<Revealed>, ApiError> {
-    let field = match req.field {
-        RevealFieldName::IdNumber => RevealField::IdNumber,
-        RevealFieldName::Phone => RevealField::Phone,
-    };
-    let value = state.services.reveal(&caller.actor, id, field, &req.reason).await?;
+    let value = state.services.reveal(&caller.actor, id, req.field.into(), &req.reason).await?;
     Ok(Json(Revealed { value }))
 }
 

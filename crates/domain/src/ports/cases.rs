@@ -1,0 +1,70 @@
+//! What cases need from storage. Like every port, each write is one transaction together
+//! with its audit row; lists are scoped by a path and paged by key, never counted in full.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::error::Result;
+use crate::model::NewAudit;
+use crate::model::case::{Case, CaseKind, CaseNumber, CaseStatus, Party, TimelineEntry};
+
+/// A new case as intake produced it. Its number is a placeholder: the store allocates the
+/// real one inside the transaction, from the counter of `district_code` and `year`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseIntake {
+    pub case: Case,
+    pub parties: Vec<Party>,
+    pub entry: TimelineEntry,
+    pub district_code: String,
+    pub year: i32,
+}
+
+/// Which cases a list covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseScope {
+    /// Cases whose home area lies in this subtree: what a caller may see.
+    Area(String),
+    /// Cases handled now by the office of exactly this area: a tier's queue.
+    Handling(String),
+}
+
+/// A keyset page of cases, newest first: rows with ids below `before`, at most `limit`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseQuery {
+    pub scope: CaseScope,
+    pub status: Option<CaseStatus>,
+    pub kind: Option<CaseKind>,
+    /// A category code; its subcategories match too.
+    pub category: Option<String>,
+    pub handler_id: Option<Uuid>,
+    /// Only cases whose deadline passed before this instant and that are still open.
+    pub overdue_at: Option<DateTime<Utc>>,
+    pub before: Option<Uuid>,
+    pub limit: i64,
+}
+
+impl CaseQuery {
+    pub fn new(scope: CaseScope, limit: i64) -> Self {
+        CaseQuery { scope, status: None, kind: None, category: None, handler_id: None, overdue_at: None, before: None, limit }
+    }
+}
+
+#[async_trait]
+pub trait CaseStore: Send + Sync {
+    /// Allocates the number, then writes the case, its parties, its first timeline entry and
+    /// the audit row (whose `after.number` is filled in) at once. Answers the case as stored.
+    async fn insert_case(&self, intake: &CaseIntake, audit: &NewAudit) -> Result<Case>;
+    /// Saves a transition: the case only if it is still at `expected_version` (else a
+    /// conflict and nothing is written), its timeline entry and the audit row.
+    async fn save_transition(&self, case: &Case, expected_version: i64, entry: &TimelineEntry, audit: &NewAudit) -> Result<()>;
+    async fn case_by_id(&self, id: Uuid) -> Result<Option<Case>>;
+    async fn case_by_number(&self, number: &CaseNumber) -> Result<Option<Case>>;
+    async fn cases(&self, q: &CaseQuery) -> Result<Vec<Case>>;
+    /// In the order they were taken in.
+    async fn case_parties(&self, case_id: Uuid) -> Result<Vec<Party>>;
+    /// Every party of every case by id, a page at a time: for key rotation only.
+    async fn parties_after(&self, after: Option<Uuid>, limit: i64) -> Result<Vec<Party>>;
+    /// Oldest first, intake included.
+    async fn case_timeline(&self, case_id: Uuid) -> Result<Vec<TimelineEntry>>;
+}
