@@ -141,6 +141,12 @@ async fn an_action_through_its_form_moves_the_case_and_a_stale_one_is_told() {
         assert_eq!(s, 403);
         let (_, still) = text(&app, &b, &case).await;
         assert!(!still.contains("电话回访"));
+
+        // Escalation moves the tier, and the timeline says where it went.
+        let (s, _, _) = post(&app, &b, &act, &[("csrf_token", &csrf), ("expected_version", "2"), ("action", "escalate"), ("reason", "涉及多个社区，需街道协调")]).await;
+        assert_eq!(s, 303);
+        let (_, up) = text(&app, &b, &case).await;
+        assert!(up.contains("→ 街道") && up.contains("涉及多个社区，需街道协调"), "{up}");
     }
 }
 

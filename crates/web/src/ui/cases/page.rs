@@ -51,6 +51,8 @@ pub struct TimelineRow {
     pub who: String,
     pub what: String,
     pub status: String,
+    /// The tier it went to, on the lines that moved it between tiers.
+    pub level: Option<String>,
     pub note: Option<String>,
 }
 
@@ -182,6 +184,7 @@ async fn show(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, id: Uuid, no
                 who: e.actor_name,
                 what: l.action(&format!("case.{}", e.kind.as_str())),
                 status: label(l, "case-status", e.to_status.as_str()),
+                level: e.from_level.filter(|f| *f != e.to_level).map(|_| level_label(l, e.to_level)),
                 note: e.note,
             })
             .collect(),
