@@ -33,6 +33,7 @@ struct HomePage {
     child_label: String,
     account_count: Option<usize>,
     recent: Vec<RecentRow>,
+    can_report: bool,
 }
 
 #[derive(Deserialize)]
@@ -73,6 +74,7 @@ pub async fn page(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c):
         child_label,
         account_count,
         recent,
+        can_report: c.actor.role.has(Permission::ReportCases),
     };
     Ok(render(&page))
 }

@@ -4,6 +4,7 @@
 mod accounts;
 mod areas;
 mod audit;
+mod cases;
 mod home;
 mod imports;
 mod maps;
@@ -44,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .route("/accounts/{username}/password", post(accounts::reset_password))
         .route("/audit", get(audit::page))
         .merge(registry::router())
+        .merge(cases::router())
 }
 
 /// Pages that take spreadsheet uploads, under their own body limit.
@@ -72,6 +74,7 @@ pub struct Nav {
     pub can_audit: bool,
     pub can_registry: bool,
     pub can_import: bool,
+    pub can_cases: bool,
 }
 
 pub struct Base {
@@ -94,6 +97,7 @@ impl Base {
                 can_accounts: c.actor.role.has(Permission::ManageAccounts),
                 can_audit: c.actor.role.has(Permission::ViewAudit),
                 can_registry: c.actor.role.has(Permission::ViewRegistry),
+                can_cases: c.actor.role.has(Permission::ViewCases),
                 can_import: fengqiao_domain::model::ImportKind::ALL
                     .iter()
                     .any(|k| c.actor.role.has(fengqiao_domain::services::registry::import::permission(*k))),
@@ -165,7 +169,7 @@ pub fn grantable_roles(l: Lang, caller: &PageCaller) -> Vec<(&'static str, Strin
 pub fn notice(l: Lang, ok: Option<&str>) -> Option<String> {
     const KNOWN: &[&str] = &[
         "area-created", "area-updated", "boundaries-imported", "account-created", "account-updated", "password-changed", "password-reset",
-        "person-created", "person-assigned", "person-unassigned", "organisation-created", "head-set",
+        "person-created", "person-assigned", "person-unassigned", "organisation-created", "head-set", "case-reported", "case-acted",
     ];
     ok.filter(|k| KNOWN.contains(k)).map(|k| l.t(&format!("ok-{k}")))
 }

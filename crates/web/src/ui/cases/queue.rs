@@ -1,0 +1,134 @@
+//! `/cases`: the queues a caller works from. Keyset "next page" only: a full count of a
+//! district's cases would scan it on every visit from a phone.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::Uri;
+use axum::response::Response;
+use fengqiao_domain::DomainError;
+use fengqiao_domain::model::case::{CaseKind, CaseStatus};
+use fengqiao_domain::rules::access::Permission;
+use fengqiao_domain::services::cases::{CaseList, CaseQueue};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{Deadline, category_name, label, level_label};
+use crate::AppState;
+use crate::auth::{SignedIn, urlencode};
+use crate::error::PageError;
+use crate::i18n::Lang;
+use crate::ui::{Base, render};
+
+const PAGE: i64 = 30;
+
+pub struct Row {
+    pub id: Uuid,
+    pub number: String,
+    pub title: String,
+    pub kind: String,
+    pub category: String,
+    pub status: String,
+    pub status_code: &'static str,
+    pub deadline: Deadline,
+    pub level: String,
+}
+
+#[derive(Template)]
+#[template(path = "cases.html")]
+struct QueuePage {
+    l: Lang,
+    base: Base,
+    queue: String,
+    status: String,
+    kind: String,
+    queues: Vec<(&'static str, String)>,
+    statuses: Vec<(&'static str, String)>,
+    kinds: Vec<(&'static str, String)>,
+    rows: Vec<Row>,
+    next_link: Option<String>,
+    error: Option<String>,
+    can_report: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct QueueQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    kind: String,
+    after: Option<Uuid>,
+    ok: Option<String>,
+}
+
+pub async fn list(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c): SignedIn, Query(q): Query<QueueQuery>) -> Result<Response, PageError> {
+    c.actor.require(Permission::ViewCases)?;
+    let s = &state.services;
+    // Supervisors start from what their own office must handle; everyone else from their area,
+    // which for a grid worker is their grid and so holds what they took in themselves.
+    let queue = match q.q.as_str() {
+        "mine" | "handling" | "area" => q.q.clone(),
+        _ if c.actor.role.has(Permission::SuperviseCases) => "handling".to_string(),
+        _ => "area".to_string(),
+    };
+    let parsed = (|| -> Result<(Option<CaseStatus>, Option<CaseKind>), DomainError> {
+        let status = Some(q.status.trim()).filter(|v| !v.is_empty()).map(CaseStatus::parse).transpose()?;
+        let kind = Some(q.kind.trim()).filter(|v| !v.is_empty()).map(CaseKind::parse).transpose()?;
+        Ok((status, kind))
+    })();
+    let result = match parsed {
+        Ok((status, kind)) => {
+            let list = CaseList {
+                queue: if queue == "handling" { CaseQueue::Handling } else { CaseQueue::Area },
+                mine: queue == "mine",
+                status,
+                kind,
+                before: q.after,
+                limit: PAGE,
+                ..Default::default()
+            };
+            s.cases(&c.actor, list).await
+        }
+        Err(e) => Err(e),
+    };
+    let (cases, error) = match result {
+        Ok(v) => (v, None),
+        Err(e @ DomainError::Invalid { .. }) => (Vec::new(), Some(l.t(e.code()))),
+        Err(e) => return Err(e.into()),
+    };
+    let now = s.clock.now();
+    let tree = &s.cases.categories;
+    let next_link = (cases.len() as i64 == PAGE).then(|| cases.last().map(|x| x.id)).flatten().map(|after| {
+        format!("/cases?q={}&status={}&kind={}&after={after}", urlencode(&queue), urlencode(&q.status), urlencode(&q.kind))
+    });
+    let rows = cases
+        .iter()
+        .map(|x| Row {
+            id: x.id,
+            number: x.number.to_string(),
+            title: x.title.clone(),
+            kind: label(l, "case-kind", x.kind.as_str()),
+            category: category_name(l, tree, x.kind, x.category.as_str()),
+            status: label(l, "case-status", x.status.as_str()),
+            status_code: x.status.as_str(),
+            deadline: Deadline::of(l, x, now),
+            level: level_label(l, x.handling_level),
+        })
+        .collect();
+    let page = QueuePage {
+        base: Base::new(Some(&c), "cases", &uri.to_string(), crate::ui::notice(l, q.ok.as_deref())),
+        queues: ["mine", "handling", "area"].into_iter().map(|k| (k, l.t(&format!("cases-queue-{k}")))).collect(),
+        statuses: CaseStatus::ALL.iter().map(|x| (x.as_str(), label(l, "case-status", x.as_str()))).collect(),
+        kinds: CaseKind::ALL.iter().map(|x| (x.as_str(), label(l, "case-kind", x.as_str()))).collect(),
+        queue,
+        status: q.status,
+        kind: q.kind,
+        rows,
+        next_link,
+        error,
+        can_report: c.actor.role.has(Permission::ReportCases),
+        l,
+    };
+    Ok(render(&page))
+}
