@@ -24,6 +24,23 @@ impl From<DomainError> for TxError {
 
 /// Upper bound of a path-prefix range: every path starting with `prefix` sorts in
 /// `[prefix, prefix_upper(prefix))` bytewise. Paths end in '/', and '/' + 1 is '0'.
+/// Columns holding an area path by which a record is scoped, rewritten when an area moves.
+/// The audit log keeps the paths it was written with: it is history, and append-only.
+pub(crate) const SCOPED_PATH_COLUMNS: &[(&str, &str)] = &[
+    ("organisations", "area_path"),
+    ("estates", "area_path"),
+    ("people", "area_path"),
+    ("assignments", "area_path"),
+    ("buildings", "area_path"),
+    ("households", "area_path"),
+    ("residents", "area_path"),
+    ("resident_tags", "area_path"),
+    ("import_jobs", "area_path"),
+    ("cases", "area_path"),
+    ("cases", "handling_path"),
+    ("case_parties", "area_path"),
+];
+
 pub(crate) fn prefix_upper(prefix: &str) -> String {
     let mut s = prefix.to_string();
     match s.pop() {
@@ -281,6 +298,12 @@ macro_rules! impl_store {
                     .bind(&upper)
                     .execute(&mut *tx)
                     .await?;
+                    // Everything scoped by path moves with the subtree, or the moved area's own
+                    // people would lose sight of its records while the old parent kept it.
+                    for (table, column) in $crate::shared::SCOPED_PATH_COLUMNS {
+                        let sql = format!("UPDATE {table} SET {column} = $1 || substr({column}, CAST($2 AS INTEGER)) WHERE {column} >= $3 AND {column} < $4");
+                        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&a.path).bind(keep_from).bind(old_path).bind(&upper).execute(&mut *tx).await?;
+                    }
                     append_audit_in(&mut *tx, std::slice::from_ref(audit)).await?;
                 })
             }

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::{area, audit, now, tree};
 
-fn intake(area: &Area, district: &str, kind: CaseKind, category: &str, title: &str) -> CaseIntake {
+pub(crate) fn intake(area: &Area, district: &str, kind: CaseKind, category: &str, title: &str) -> CaseIntake {
     let op = operator("tester");
     let deadlines = Deadlines::default();
     let ctx = Context { actor: &op, now: now(), deadlines: &deadlines };
@@ -50,7 +50,7 @@ fn intake(area: &Area, district: &str, kind: CaseKind, category: &str, title: &s
     CaseIntake { case, parties, entry, district_code: district.into(), year: 2026 }
 }
 
-fn case_audit(c: &Case) -> fengqiao_domain::model::NewAudit {
+pub(crate) fn case_audit(c: &Case) -> fengqiao_domain::model::NewAudit {
     let mut a = audit("case.report", &c.area_path);
     a.entity_type = "case".into();
     a.entity_id = c.id.to_string();

@@ -244,3 +244,46 @@ async fn registry_updates_keep_indexes_and_refuse_duplicates() {
         assert_eq!(s.grid_duties(w.grid.id).await.unwrap(), ["入户走访"]);
     }
 }
+
+/// Moving a street to another district carries everything below it: places, people,
+/// residents, their tags, and cases (by their own area and by their handling office).
+#[tokio::test]
+async fn a_moved_area_takes_its_registry_and_cases_along() {
+    for db in testing::all().await {
+        let s = db.store.as_ref();
+        let w = world(s).await;
+        let street = s.area_by_code("150103003").await.unwrap().unwrap();
+        let xc = s.area_by_code("150102").await.unwrap().unwrap();
+        let i = crate::cases::intake(&w.grid, "150103", fengqiao_domain::model::case::CaseKind::Dispute, "neighbour.water_leak", "楼上漏水");
+        let case = s.insert_case(&i, &crate::cases::case_audit(&i.case)).await.unwrap();
+        let residents = |path: String| ResidentQuery { page: page(&path), ..Default::default() };
+        let tagged = |path: String| ResidentQuery { page: page(&path), tag: Some("低保户".into()), ..Default::default() };
+        let before = s.residents(&residents(w.community.path.clone())).await.unwrap().len();
+        assert!(before > 0);
+
+        let mut moved = street.clone();
+        moved.parent_id = Some(xc.id);
+        moved.path = Area::child_path(&xc.path, &moved.code);
+        moved.version = street.version + 1;
+        s.move_area(&moved, street.version, &street.path, &crate::audit("area.move", &moved.path)).await.unwrap();
+
+        let new_community = s.area_by_code("150103003030").await.unwrap().unwrap().path;
+        assert!(new_community.starts_with("/1501/150102/"), "{}", db.name);
+        assert_eq!(s.residents(&residents(new_community.clone())).await.unwrap().len(), before, "{}", db.name);
+        assert!(s.residents(&residents(w.community.path.clone())).await.unwrap().is_empty(), "{}: nothing left under the old path", db.name);
+        assert_eq!(s.residents(&tagged(new_community.clone())).await.unwrap().len(), 1, "{}: tags moved too", db.name);
+        assert_eq!(s.estates(&page(&new_community)).await.unwrap().len(), 1);
+        assert!(s.estates(&page(&w.community.path)).await.unwrap().is_empty());
+        let households = s.households(&HouseholdQuery { page: page("/1501/150102/"), building_id: None }).await.unwrap();
+        assert_eq!(households.len(), w.households.len(), "{}", db.name);
+        assert!(s.people(&page(&new_community), None).await.unwrap().iter().any(|p| p.id == w.person.id));
+        let assignments = s.assignments_of(w.person.id).await.unwrap();
+        assert!(assignments.iter().all(|a| a.area_path.starts_with("/1501/150102/")), "{}: {assignments:?}", db.name);
+        let case = s.case_by_id(case.id).await.unwrap().unwrap();
+        assert!(case.area_path.starts_with("/1501/150102/150103003/"), "{}: {}", db.name, case.area_path);
+        use fengqiao_domain::ports::{CaseQuery, CaseScope};
+        let queue = |path: &str| CaseQuery::new(CaseScope::Handling(path.to_string()), 10);
+        assert_eq!(s.cases(&queue(&new_community)).await.unwrap().len(), 1, "{}: in the community office's queue", db.name);
+        assert!(s.cases(&queue(&w.community.path)).await.unwrap().is_empty(), "{}", db.name);
+    }
+}
