@@ -3,10 +3,11 @@
 macro_rules! case_rows {
     ($row:ty) => {
         mod case_rows {
-            use fengqiao_domain::model::Protected;
             use fengqiao_domain::model::case::{Case, CaseNumber, GeoPoint, Party, TimelineEntry};
             use sqlx::Row;
             use $crate::registry::from_word;
+
+            use super::registry_rows::protected;
 
             fn opt_word<T: serde::de::DeserializeOwned>(r: &$row, col: &str) -> Result<Option<T>, sqlx::Error> {
                 let v: Option<String> = r.try_get(col)?;
@@ -15,16 +16,6 @@ macro_rules! case_rows {
 
             fn word<T: serde::de::DeserializeOwned>(r: &$row, col: &str) -> Result<T, sqlx::Error> {
                 from_word(col, &r.try_get::<String, _>(col)?)
-            }
-
-            fn protected(r: &$row, prefix: &str) -> Result<Option<Protected>, sqlx::Error> {
-                let cipher: Option<String> = r.try_get(format!("{prefix}_cipher").as_str())?;
-                let hash: Option<String> = r.try_get(format!("{prefix}_hash").as_str())?;
-                let masked: Option<String> = r.try_get(format!("{prefix}_masked").as_str())?;
-                Ok(match (cipher, hash, masked) {
-                    (Some(cipher), Some(hash), Some(masked)) => Some(Protected { cipher, hash, masked }),
-                    _ => None,
-                })
             }
 
             fn corrupt(what: &str, v: &str) -> sqlx::Error {

@@ -304,9 +304,11 @@ macro_rules! impl_registry_store {
                     // (王 alone is hundreds of thousands) looking for the few that live here.
                     // substr() keeps the name index out of this plan on both backends.
                     Some(_) if $crate::registry::narrow_scope(&p.scope_path) => {
-                        format!("SELECT * FROM residents WHERE {filters} AND substr(name, 1, length($4)) = $4 AND ($11 IS NOT NULL) {after}")
+                        format!("SELECT * FROM residents WHERE {filters} AND substr(name, 1, length($4)) = $4 AND $11 IS NOT NULL {after}")
                     }
                     Some(_) => format!("SELECT * FROM residents WHERE {filters} AND name >= $4 AND name < $11 {after}"),
+                    // Both statements take the same eleven values; PostgreSQL refuses a value the
+                    // text never mentions, so the unused name bounds are mentioned as always true.
                     None => format!("SELECT * FROM residents WHERE {filters} AND ($4 IS NULL OR $11 IS NULL) AND ($8 IS NULL OR id > $8) ORDER BY id LIMIT $9"),
                 };
                 // Both statements are fixed text chosen above; every value is bound.

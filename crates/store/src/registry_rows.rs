@@ -7,7 +7,8 @@ macro_rules! registry_rows {
             use sqlx::Row;
             use $crate::registry::from_word;
 
-            fn protected(r: &$row, prefix: &str) -> Result<Option<Protected>, sqlx::Error> {
+            /// Also used by the case rows, expanded beside this module in each backend.
+            pub(super) fn protected(r: &$row, prefix: &str) -> Result<Option<Protected>, sqlx::Error> {
                 let cipher: Option<String> = r.try_get(format!("{prefix}_cipher").as_str())?;
                 let hash: Option<String> = r.try_get(format!("{prefix}_hash").as_str())?;
                 let masked: Option<String> = r.try_get(format!("{prefix}_masked").as_str())?;

@@ -23,6 +23,18 @@ pub enum HeadPick {
     Resident(Uuid),
 }
 
+impl HeadPick {
+    /// The choice from its two possible references: neither is "nobody", both is an error.
+    pub fn from_ids(person_id: Option<Uuid>, resident_id: Option<Uuid>) -> Result<HeadPick> {
+        match (person_id, resident_id) {
+            (None, None) => Ok(HeadPick::Nobody),
+            (Some(p), None) => Ok(HeadPick::Person(p)),
+            (None, Some(r)) => Ok(HeadPick::Resident(r)),
+            (Some(_), Some(_)) => Err(DomainError::invalid("resident_id", "error-head-one-choice")),
+        }
+    }
+}
+
 /// The people a building's heads can be chosen from.
 #[derive(Debug, Clone, Default)]
 pub struct HeadCandidates {

@@ -110,14 +110,7 @@ pub async fn set_head(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<SetHead>,
 ) -> Result<Json<HeadView>, ApiError> {
-    let pick = match (req.person_id, req.resident_id) {
-        (None, None) => HeadPick::Nobody,
-        (Some(p), None) => HeadPick::Person(p),
-        (None, Some(r)) => HeadPick::Resident(r),
-        (Some(_), Some(_)) => {
-            return Err(fengqiao_domain::DomainError::invalid("resident_id", "error-head-one-choice").into());
-        }
-    };
+    let pick = HeadPick::from_ids(req.person_id, req.resident_id)?;
     let head = state.services.set_head(&caller.actor, id, req.entrance_id, pick).await?;
     Ok(Json(HeadView { head: head.map(Into::into) }))
 }

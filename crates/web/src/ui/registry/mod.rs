@@ -14,9 +14,22 @@ use axum::routing::{get, post};
 use fengqiao_domain::model::{Area, AreaLevel, OrgKind, PersonKind, Profession, Relation, Resident};
 use fengqiao_domain::privacy::Gender;
 
+use serde::Deserialize;
+use uuid::Uuid;
+
 use crate::AppState;
 use crate::auth::PageCaller;
 use crate::i18n::Lang;
+
+/// Query of the people and organisations lists: a search, a kind, a keyset cursor.
+#[derive(Deserialize, Default)]
+pub struct KindListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    kind: String,
+    after: Option<Uuid>,
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()

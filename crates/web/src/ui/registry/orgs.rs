@@ -1,6 +1,7 @@
 //! Organisations: property companies, 红色物业 stations, social organisations and partner
 //! units (共建单位) — the list, one organisation's page, and recording one.
 
+use super::KindListQuery;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri};
@@ -53,14 +54,6 @@ struct ListPage {
     form_error: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
-pub struct ListQuery {
-    #[serde(default)]
-    q: String,
-    #[serde(default)]
-    kind: String,
-    after: Option<Uuid>,
-}
 
 #[derive(Deserialize, Default)]
 pub struct NewOrgForm {
@@ -74,11 +67,11 @@ pub struct NewOrgForm {
     pub contact: String,
 }
 
-pub async fn list(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c): SignedIn, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
+pub async fn list(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c): SignedIn, Query(q): Query<KindListQuery>) -> Result<Response, PageError> {
     show_list(&state, l, &c, &uri, q, NewOrgForm::default(), None, StatusCode::OK).await
 }
 
-async fn show_list(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, q: ListQuery, mut form: NewOrgForm, form_error: Option<String>, status: StatusCode) -> Result<Response, PageError> {
+async fn show_list(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, q: KindListQuery, mut form: NewOrgForm, form_error: Option<String>, status: StatusCode) -> Result<Response, PageError> {
     let s = &state.services;
     let found = match opt(&q.kind).map(|k| OrgKind::parse(&k)).transpose() {
         Ok(kind) => s.organisations(&c.actor, kind, opt(&q.q), q.after, PAGE).await,
@@ -125,7 +118,7 @@ pub async fn create(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c
         // Without the permission there is no form to show the refusal beside: the error page says it.
         Err(e @ DomainError::Forbidden(_)) => Err(e.into()),
         Err(e) => match refused(&e) {
-            Some(status) => show_list(&state, l, &c, &uri, ListQuery::default(), f, Some(l.t(e.code())), status).await,
+            Some(status) => show_list(&state, l, &c, &uri, KindListQuery::default(), f, Some(l.t(e.code())), status).await,
             None => Err(e.into()),
         },
     }

@@ -1,6 +1,7 @@
 //! People who serve: the list, the person page with the grids they serve (each with who
 //! else serves there and its duty list), recording a person and placing them in grids.
 
+use super::KindListQuery;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri};
@@ -71,14 +72,6 @@ struct ListRows {
     error: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
-pub struct ListQuery {
-    #[serde(default)]
-    q: String,
-    #[serde(default)]
-    kind: String,
-    after: Option<Uuid>,
-}
 
 #[derive(Deserialize, Default)]
 pub struct NewPersonForm {
@@ -98,11 +91,11 @@ pub struct NewPersonForm {
     pub assign_to: String,
 }
 
-pub async fn list(State(state): State<AppState>, l: Lang, uri: Uri, Htmx(fragment): Htmx, SignedIn(c): SignedIn, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
+pub async fn list(State(state): State<AppState>, l: Lang, uri: Uri, Htmx(fragment): Htmx, SignedIn(c): SignedIn, Query(q): Query<KindListQuery>) -> Result<Response, PageError> {
     show_list(&state, l, &c, &uri, q, fragment, NewPersonForm::default(), None, StatusCode::OK).await
 }
 
-async fn show_list(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, q: ListQuery, fragment: bool, mut form: NewPersonForm, form_error: Option<String>, status: StatusCode) -> Result<Response, PageError> {
+async fn show_list(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, q: KindListQuery, fragment: bool, mut form: NewPersonForm, form_error: Option<String>, status: StatusCode) -> Result<Response, PageError> {
     let s = &state.services;
     let found = match opt(&q.kind).map(|k| PersonKind::parse(&k)).transpose() {
         Ok(kind) => s.people(&c.actor, kind, opt(&q.q), q.after, PAGE).await,
@@ -161,7 +154,7 @@ pub async fn create(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c
         // Without the permission there is no form to show the refusal beside: the error page says it.
         Err(e @ DomainError::Forbidden(_)) => Err(e.into()),
         Err(e) => match refused(&e) {
-            Some(status) => show_list(&state, l, &c, &uri, ListQuery::default(), false, f, Some(l.t(e.code())), status).await,
+            Some(status) => show_list(&state, l, &c, &uri, KindListQuery::default(), false, f, Some(l.t(e.code())), status).await,
             None => Err(e.into()),
         },
     }
