@@ -131,11 +131,13 @@ macro_rules! impl_case_store {
                      AND ($5 IS NULL OR category = $5 OR substr(category, 1, length($5) + 1) = $5 || '.') \
                      AND ($6 IS NULL OR handler_id = $6) \
                      AND ($7 IS NULL OR (deadline < $7 AND status NOT IN ('concluded','verified','followed_up','closed','declined'))) \
-                     AND ($8 IS NULL OR id < $8) ORDER BY id DESC LIMIT $9"
+                     AND ($8 IS NULL OR id < $8) AND ($10 IS NULL OR handling_level = $10) \
+                     AND ($11 IS NULL OR created_at >= $11) AND ($12 IS NULL OR created_at < $12) ORDER BY id DESC LIMIT $9"
                 );
                 let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
                     .bind(path).bind(upper).bind(q.status.map(|s| s.as_str())).bind(q.kind.map(|k| k.as_str())).bind(&q.category)
                     .bind(q.handler_id).bind(q.overdue_at).bind(q.before).bind(q.limit)
+                    .bind(q.level.map(|l| l.as_str())).bind(q.taken_in_from).bind(q.taken_in_before)
                     .fetch_all(self.reader()).await.map_err($crate::error::map)?;
                 rows.iter().map(case_rows::case).collect::<Result<_, _>>().map_err($crate::error::map)
             }

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::error::Result;
 use crate::model::NewAudit;
-use crate::model::case::{Case, CaseKind, CaseNumber, CaseStatus, Party, TimelineEntry};
+use crate::model::case::{Case, CaseKind, CaseNumber, CaseStatus, HandlingLevel, Party, TimelineEntry};
 
 /// A new case as intake produced it. Its number is a placeholder: the store allocates the
 /// real one inside the transaction, from the counter of `district_code` and `year`.
@@ -40,13 +40,30 @@ pub struct CaseQuery {
     pub handler_id: Option<Uuid>,
     /// Only cases whose deadline passed before this instant and that are still open.
     pub overdue_at: Option<DateTime<Utc>>,
+    /// The tier handling it now.
+    pub level: Option<HandlingLevel>,
+    /// Taken in at or after this instant, and before `taken_in_before`: the intake period.
+    pub taken_in_from: Option<DateTime<Utc>>,
+    pub taken_in_before: Option<DateTime<Utc>>,
     pub before: Option<Uuid>,
     pub limit: i64,
 }
 
 impl CaseQuery {
     pub fn new(scope: CaseScope, limit: i64) -> Self {
-        CaseQuery { scope, status: None, kind: None, category: None, handler_id: None, overdue_at: None, before: None, limit }
+        CaseQuery {
+            scope,
+            status: None,
+            kind: None,
+            category: None,
+            handler_id: None,
+            overdue_at: None,
+            level: None,
+            taken_in_from: None,
+            taken_in_before: None,
+            before: None,
+            limit,
+        }
     }
 }
 
