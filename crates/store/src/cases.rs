@@ -39,6 +39,20 @@ macro_rules! impl_case_store {
             Ok(())
         }
 
+        async fn insert_party(conn: &mut $conn, case: &fengqiao_domain::model::case::Case, p: &fengqiao_domain::model::case::Party, index: usize) -> Result<(), sqlx::Error> {
+            sqlx::query(
+                "INSERT INTO case_parties (id, case_id, position, role, kind, resident_id, name, id_cipher, id_hash, id_masked, \
+                 phone_cipher, phone_hash, phone_masked, area_path, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)",
+            )
+            .bind(p.id).bind(case.id).bind(index as i32 + 1).bind(p.role.as_str()).bind(p.kind.as_str()).bind(p.resident_id).bind(&p.name)
+            .bind(p.id_number.as_ref().map(|x| &x.cipher)).bind(p.id_number.as_ref().map(|x| &x.hash)).bind(p.id_number.as_ref().map(|x| &x.masked))
+            .bind(p.phone.as_ref().map(|x| &x.cipher)).bind(p.phone.as_ref().map(|x| &x.hash)).bind(p.phone.as_ref().map(|x| &x.masked))
+            .bind(&case.area_path).bind(p.created_at)
+            .execute(&mut *conn)
+            .await?;
+            Ok(())
+        }
+
         async fn insert_entry(conn: &mut $conn, e: &fengqiao_domain::model::case::TimelineEntry) -> Result<(), sqlx::Error> {
             sqlx::query(
                 "INSERT INTO case_timeline (case_id, version, at, actor_id, actor_name, kind, from_status, to_status, from_level, to_level, note, action, deadline) \
@@ -61,16 +75,7 @@ macro_rules! impl_case_store {
                     case.number = fengqiao_domain::model::case::CaseNumber::compose(&intake.district_code, intake.year, seq as u64)?;
                     insert_case_row(&mut *tx, &case).await?;
                     for (i, p) in intake.parties.iter().enumerate() {
-                        sqlx::query(
-                            "INSERT INTO case_parties (id, case_id, position, role, kind, resident_id, name, id_cipher, id_hash, id_masked, \
-                             phone_cipher, phone_hash, phone_masked, area_path, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)",
-                        )
-                        .bind(p.id).bind(case.id).bind(i as i32 + 1).bind(p.role.as_str()).bind(p.kind.as_str()).bind(p.resident_id).bind(&p.name)
-                        .bind(p.id_number.as_ref().map(|x| &x.cipher)).bind(p.id_number.as_ref().map(|x| &x.hash)).bind(p.id_number.as_ref().map(|x| &x.masked))
-                        .bind(p.phone.as_ref().map(|x| &x.cipher)).bind(p.phone.as_ref().map(|x| &x.hash)).bind(p.phone.as_ref().map(|x| &x.masked))
-                        .bind(&case.area_path).bind(p.created_at)
-                        .execute(&mut *tx)
-                        .await?;
+                        insert_party(&mut *tx, &case, p, i).await?;
                     }
                     insert_entry(&mut *tx, &intake.entry).await?;
                     let mut audit = audit.clone();
@@ -79,6 +84,32 @@ macro_rules! impl_case_store {
                     }
                     append_audit_in(&mut *tx, std::slice::from_ref(&audit)).await?;
                     case
+                })
+            }
+
+            async fn import_case_histories(&self, batch: &fengqiao_domain::ports::CaseHistories, audit: &fengqiao_domain::model::NewAudit) -> fengqiao_domain::Result<()> {
+                $crate::shared::write_tx!(self, |tx| {
+                    for h in &batch.cases {
+                        insert_case_row(&mut *tx, &h.case).await?;
+                        for (i, p) in h.parties.iter().enumerate() {
+                            insert_party(&mut *tx, &h.case, p, i).await?;
+                        }
+                        for e in &h.timeline {
+                            insert_entry(&mut *tx, e).await?;
+                        }
+                    }
+                    // Raised, never lowered: numbers taken in before the import stay taken.
+                    for (district, year, seq) in &batch.counters {
+                        sqlx::query(
+                            "INSERT INTO case_counters (district_code, year, last_seq) VALUES ($1, $2, $3) \
+                             ON CONFLICT (district_code, year) DO UPDATE SET last_seq = \
+                             CASE WHEN excluded.last_seq > case_counters.last_seq THEN excluded.last_seq ELSE case_counters.last_seq END",
+                        )
+                        .bind(district).bind(*year).bind(*seq)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    append_audit_in(&mut *tx, std::slice::from_ref(audit)).await?;
                 })
             }
 

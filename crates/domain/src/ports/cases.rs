@@ -20,6 +20,23 @@ pub struct CaseIntake {
     pub year: i32,
 }
 
+/// One case as it stands with everything that led there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseHistory {
+    pub case: Case,
+    pub parties: Vec<Party>,
+    /// Oldest first, the intake included; it must replay to `case`.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// Finished histories written at once: the demo's and the city generator's. Numbers are
+/// already on the cases; `counters` holds, per district and year, the highest one used.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CaseHistories {
+    pub cases: Vec<CaseHistory>,
+    pub counters: Vec<(String, i32, i64)>,
+}
+
 /// Which cases a list covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CaseScope {
@@ -72,6 +89,9 @@ pub trait CaseStore: Send + Sync {
     /// Allocates the number, then writes the case, its parties, its first timeline entry and
     /// the audit row (whose `after.number` is filled in) at once. Answers the case as stored.
     async fn insert_case(&self, intake: &CaseIntake, audit: &NewAudit) -> Result<Case>;
+    /// Writes whole histories in one transaction with one audit row; the number counters are
+    /// raised to the highest number used, so later intakes continue after them.
+    async fn import_case_histories(&self, batch: &CaseHistories, audit: &NewAudit) -> Result<()>;
     /// Saves a transition: the case only if it is still at `expected_version` (else a
     /// conflict and nothing is written), its timeline entry and the audit row.
     async fn save_transition(&self, case: &Case, expected_version: i64, entry: &TimelineEntry, audit: &NewAudit) -> Result<()>;

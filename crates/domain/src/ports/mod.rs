@@ -10,7 +10,7 @@ mod cases;
 mod imports;
 mod registry;
 
-pub use cases::{CaseIntake, CaseQuery, CaseScope, CaseStore};
+pub use cases::{CaseHistories, CaseHistory, CaseIntake, CaseQuery, CaseScope, CaseStore};
 pub use imports::ImportJobStore;
 pub use registry::{CipherUpdate, HouseholdQuery, Page, ProtectedColumn, RegistryBatch, RegistryStore, RegistryUpdates, ResidentQuery};
 
