@@ -40,7 +40,7 @@ impl AttachmentType {
     }
 
     pub fn parse(s: &str) -> Result<Self> {
-        Self::ALL.iter().copied().find(|t| t.as_str() == s).ok_or(DomainError::invalid("file", ATTACHMENT_TYPE))
+        Self::ALL.iter().copied().find(|t| t.as_str() == s).ok_or(DomainError::invalid("files", ATTACHMENT_TYPE))
     }
 
     /// File name extensions that honestly name this type.
@@ -134,24 +134,24 @@ pub fn sanitise_file_name(raw: &str) -> String {
 /// bytes. Answers the type the file really is.
 pub fn check_file(name: &str, claimed: Option<&str>, bytes: &[u8], max_bytes: usize) -> Result<AttachmentType> {
     if bytes.is_empty() {
-        return Err(DomainError::invalid("file", "error-attachment-empty"));
+        return Err(DomainError::invalid("files", "error-attachment-empty"));
     }
     if bytes.len() > max_bytes {
-        return Err(DomainError::invalid("file", ATTACHMENT_TOO_LARGE));
+        return Err(DomainError::invalid("files", ATTACHMENT_TOO_LARGE));
     }
-    let kind = AttachmentType::sniff(bytes).ok_or(DomainError::invalid("file", ATTACHMENT_TYPE))?;
+    let kind = AttachmentType::sniff(bytes).ok_or(DomainError::invalid("files", ATTACHMENT_TYPE))?;
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
     if let Some(ext) = ext.filter(|e| !e.is_empty())
         && !kind.extensions().contains(&ext.as_str())
     {
-        return Err(DomainError::invalid("file", ATTACHMENT_TYPE));
+        return Err(DomainError::invalid("files", ATTACHMENT_TYPE));
     }
     let claimed = claimed.map(|c| c.split(';').next().unwrap_or_default().trim().to_ascii_lowercase());
     // Clients that know nothing say octet-stream; that claims nothing.
     if let Some(c) = claimed.filter(|c| !c.is_empty() && c != "application/octet-stream")
         && !kind.claims().contains(&c.as_str())
     {
-        return Err(DomainError::invalid("file", ATTACHMENT_TYPE));
+        return Err(DomainError::invalid("files", ATTACHMENT_TYPE));
     }
     Ok(kind)
 }
