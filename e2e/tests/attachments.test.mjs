@@ -3,7 +3,7 @@
 // with its own sandboxing policy, which must not stop our own page from showing it).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DESKTOP, eventually, launchBrowser, loginAs, screenshot, withPage } from '../support/harness.mjs';
+import { DESKTOP, assertFitsWidth, eventually, launchBrowser, loginAs, screenshot, withPage } from '../support/harness.mjs';
 
 const PHONE_390 = { width: 390, height: 844 };
 
@@ -27,8 +27,7 @@ async function photo(page) {
 }
 
 async function fitsThePhone(page, what) {
-  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(wide <= PHONE_390.width, `${what} scrolls sideways: ${wide}px`);
+  await assertFitsWidth(page, PHONE_390.width, what);
 }
 
 describe('attachments', () => {
@@ -69,7 +68,7 @@ describe('attachments', () => {
       const first = page.locator('#nc-p0-link label').first();
       const name = (await first.innerText()).trim().split(/\s+/)[0];
       await first.locator('input').check();
-      await page.fill('#nc-p0-name', name);
+      assert.equal(await page.locator('#nc-p0-name').inputValue(), name, 'choosing a resident fills in the name');
       await page.fill('#nc-p0-phone', '13904710000');
       await page.fill('#nc-p1-name', '李建国');
       await input.setInputFiles(await photo(page));

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
-import { PHONE, eventually, launchBrowser, loginAs, withPage } from '../support/harness.mjs';
+import { PHONE, assertFitsWidth, eventually, launchBrowser, loginAs, withPage } from '../support/harness.mjs';
 
 async function assertNoSeriousViolations(page, what) {
   const { violations } = await new AxeBuilder({ page }).analyze();
@@ -12,8 +12,7 @@ async function assertNoSeriousViolations(page, what) {
 }
 
 async function assertFitsThePhone(page, what) {
-  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(wide <= PHONE.width, `${what} scrolls sideways: ${wide}px`);
+  await assertFitsWidth(page, PHONE.width, what);
 }
 
 describe('cases', () => {
