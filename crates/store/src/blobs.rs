@@ -44,7 +44,12 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         return Ok(());
     }
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| io("create", dir, e))?;
+    // Photos show people: only the server's own user may list or read them.
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(|e| io("create", dir, e))?;
     let tmp = dir.join(format!(".tmp-{}", uuid::Uuid::now_v7().simple()));
     let written = (|| {
         let mut f = std::fs::File::create(&tmp)?;

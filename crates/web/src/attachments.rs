@@ -90,7 +90,7 @@ fn disposition(kind: &str, name: &str) -> String {
 
 /// A sandboxed document with no sources at all: even a file that some browser took for a
 /// page could run no script and reach nothing of ours.
-pub const ATTACHMENT_CSP: &str = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
+pub const ATTACHMENT_CSP: &str = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /// The bytes with the type sniffed at upload. Pictures a browser can show are inline (the
 /// case page's thumbnails); PDFs and HEIC photos are downloads.

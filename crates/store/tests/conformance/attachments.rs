@@ -42,6 +42,12 @@ async fn the_filesystem_blob_store_keeps_whole_files_under_their_digest() {
     let path = fs.path_of(&sha).unwrap();
     assert_eq!(path, dir.path().join("attachments").join(&sha[..2]).join(&sha));
     assert!(path.is_file());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("attachments")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "photos show people: nobody but the server reads the directory ({mode:o})");
+    }
     // No temporary file is left behind after a write.
     let strays: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with(".tmp-")).collect();
     assert!(strays.is_empty(), "{strays:?}");
