@@ -146,6 +146,22 @@ async fn bad_files_are_refused_and_nothing_is_kept() {
 }
 
 #[tokio::test]
+async fn an_upload_request_over_its_own_limit_is_refused_whole() {
+    for db in testing::all().await {
+        let config = fengqiao_web::WebConfig { max_attachment_request_bytes: 1024 * 1024, ..test_config() };
+        let app = TestApp::start_with(db, config, |s| s).await;
+        let grid = app.token("grid").await;
+        let case = hazard(&app, &grid).await;
+        let half = [JPEG, &vec![0u8; 600 * 1024]].concat();
+        // Each file is within the per-file limit; together they are not within the request's.
+        let (s, p) = upload(&app, &grid, &case, &[("files", "a.jpg", "image/jpeg", &half), ("files", "b.jpg", "image/jpeg", &half)]).await;
+        assert_eq!((s, p["code"].as_str().unwrap_or_default()), (413, "error-attachment-too-large"), "{}: {p}", app.backend);
+        let (_, list) = app.get(&grid, &format!("/api/v1/cases/{case}/attachments")).await;
+        assert_eq!(list["items"].as_array().unwrap().len(), 0, "{}", app.backend);
+    }
+}
+
+#[tokio::test]
 async fn a_case_holds_a_limited_number_of_files() {
     for app in TestApp::all().await {
         let grid = app.token("grid").await;
