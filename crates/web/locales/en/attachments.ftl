@@ -4,7 +4,6 @@ attachment-none = No attachments yet. You can upload photos from the scene or PD
 attachment-field = Photos or PDFs (you can pick several)
 attachment-add = Add photos or PDFs
 attachment-upload = Upload
-attachment-download = PDF
 attachment-hint = JPEG, PNG, WebP or HEIC photos and PDFs; at most { $max_mib } MiB each, and at most { $max } attachments per case.
 ok-attachments-added = The attachments were uploaded.
 error-attachment-type = Only JPEG, PNG, WebP or HEIC photos and PDFs can be uploaded, and a file's content must match its name and type.

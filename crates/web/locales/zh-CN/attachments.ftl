@@ -4,7 +4,6 @@ attachment-none = 暂无附件。可以上传现场照片或 PDF 材料。
 attachment-field = 现场照片或 PDF（可多选）
 attachment-add = 添加照片或 PDF
 attachment-upload = 上传
-attachment-download = PDF
 attachment-hint = 支持 JPEG、PNG、WebP、HEIC 照片和 PDF；每个文件不超过 { $max_mib } MiB，一个事件最多 { $max } 个附件。
 ok-attachments-added = 附件已上传。
 error-attachment-type = 只能上传 JPEG、PNG、WebP、HEIC 照片或 PDF，且文件内容须与文件名、类型相符。

@@ -99,6 +99,11 @@ async fn a_case_taken_in_with_a_photo_shows_its_thumbnail() {
         let (s, location, _) = post_multipart(&app, &b, &format!("{upload}?csrf_token={csrf}"), &[], &more).await;
         assert_eq!((s, location.as_str()), (303, format!("{case}?ok=attachments-added#attachments").as_str()));
         assert_eq!(actions_since(&app, seq).await, ["case.attachment_add"]);
+        // An iPhone's photo: kept and offered as a download, since most browsers cannot draw it.
+        let heic = [("files", "IMG_0001.HEIC", "image/heic", b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".as_slice())];
+        assert_eq!(post_multipart(&app, &b, &format!("{upload}?csrf_token={csrf}"), &[], &heic).await.0, 303);
+        let (_, listed) = page(&app, &b, &case).await;
+        assert!(listed.contains("download>HEIC</a>") && listed.contains("IMG_0001.HEIC") && listed.matches("<img src=").count() == 2, "{listed}");
         let disguised = [("files", "照片.jpg", "image/jpeg", b"<html><script>alert(1)</script>".as_slice())];
         let (s, _, refused) = post_multipart(&app, &b, &format!("{upload}?csrf_token={csrf}"), &[], &disguised).await;
         assert_eq!(s, 415, "{}", app.backend);

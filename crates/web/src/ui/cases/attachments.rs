@@ -7,7 +7,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
 use fengqiao_domain::DomainError;
-use fengqiao_domain::model::case::{Attachment, Case};
+use fengqiao_domain::model::case::{Attachment, AttachmentType, Case};
 use fengqiao_domain::services::cases::AttachmentSettings;
 use uuid::Uuid;
 
@@ -35,6 +35,7 @@ pub(super) fn rows(l: Lang, case: &Case, list: Vec<Attachment>) -> Vec<Attachmen
         .map(|a| AttachmentRow {
             url: format!("/cases/{}/attachments/{}", case.id, a.id),
             thumbnail: a.content_type.is_web_image(),
+            tile: if a.content_type == AttachmentType::Heic { "HEIC" } else { "PDF" },
             about: format!("{} · {} · {}", size(a.size_bytes), a.uploader_name, l.datetime(&a.created_at)),
             name: a.file_name,
         })

@@ -52,6 +52,8 @@ pub struct AttachmentRow {
     pub name: String,
     /// Drawn as a thumbnail; other files are links.
     pub thumbnail: bool,
+    /// What a file that is no thumbnail is, on its tile (PDF, HEIC).
+    pub tile: &'static str,
     pub about: String,
 }
 
