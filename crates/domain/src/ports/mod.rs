@@ -6,10 +6,12 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+mod attachments;
 mod cases;
 mod imports;
 mod registry;
 
+pub use attachments::{AttachmentStore, BlobStore, DatabaseBlobs};
 pub use cases::{CaseHistories, CaseHistory, CaseIntake, CaseQuery, CaseScope, CaseStore};
 pub use imports::ImportJobStore;
 pub use registry::{CipherUpdate, HouseholdQuery, Page, ProtectedColumn, RegistryBatch, RegistryStore, RegistryUpdates, ResidentQuery};
@@ -52,7 +54,7 @@ pub struct BoundaryChange {
 }
 
 #[async_trait]
-pub trait Store: RegistryStore + ImportJobStore + CaseStore + Send + Sync + 'static {
+pub trait Store: RegistryStore + ImportJobStore + CaseStore + AttachmentStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn migrate(&self) -> Result<()>;
     async fn ping(&self) -> Result<()>;

@@ -1,6 +1,7 @@
 //! Every HTTP test in one binary (each file in tests/ would link separately).
 
 mod api_accounts;
+mod api_attachments;
 mod api_areas;
 mod api_auth;
 mod api_boundaries;
@@ -12,6 +13,7 @@ mod api_registry;
 mod api_serving;
 mod support;
 mod ui;
+mod ui_attachments;
 mod ui_heads;
 mod ui_imports;
 mod ui_map;
