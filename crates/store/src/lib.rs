@@ -3,6 +3,7 @@
 //! code and SQL (`shared.rs`); they differ only in connection setup, how a write transaction
 //! begins, row locking, and backup.
 
+mod case_settings;
 mod cases;
 mod cases_rows;
 mod error;

@@ -6,10 +6,14 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+mod case_settings;
 mod cases;
 mod imports;
 mod registry;
+mod workload;
 
+pub use case_settings::{CaseSettingsStore, StoredCaseSettings};
+pub use workload::{WorkloadRow, WorkloadStore};
 pub use cases::{CaseIntake, CaseQuery, CaseScope, CaseStore};
 pub use imports::ImportJobStore;
 pub use registry::{CipherUpdate, HouseholdQuery, Page, ProtectedColumn, RegistryBatch, RegistryStore, RegistryUpdates, ResidentQuery};
@@ -52,7 +56,7 @@ pub struct BoundaryChange {
 }
 
 #[async_trait]
-pub trait Store: RegistryStore + ImportJobStore + CaseStore + Send + Sync + 'static {
+pub trait Store: RegistryStore + ImportJobStore + CaseStore + CaseSettingsStore + WorkloadStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn migrate(&self) -> Result<()>;
     async fn ping(&self) -> Result<()>;

@@ -34,13 +34,33 @@ pub enum Permission {
     SuperviseCases,
     /// Check a conclusion (核查) and make the follow-up visit (回访).
     VerifyCases,
+    /// Keep the case categories, deadline limits and calendar years that every office uses.
+    /// They are the whole deployment's, so only system administrators and district offices
+    /// (which answer for the dispute-resolution rules of their district) keep them.
+    ManageCaseSettings,
 }
 
 impl Role {
     pub fn permissions(self) -> &'static [Permission] {
         use Permission::*;
         match self {
-            Role::SystemAdmin | Role::DistrictStaff | Role::StreetStaff => &[
+            Role::SystemAdmin | Role::DistrictStaff => &[
+                ViewAreas,
+                ManageAreas,
+                ManageAccounts,
+                ViewAudit,
+                ViewRegistry,
+                ManageRegistry,
+                ManagePeople,
+                RevealPersonalData,
+                ViewCases,
+                ReportCases,
+                HandleCases,
+                SuperviseCases,
+                VerifyCases,
+                ManageCaseSettings,
+            ],
+            Role::StreetStaff => &[
                 ViewAreas,
                 ManageAreas,
                 ManageAccounts,

@@ -53,18 +53,18 @@ pub struct Services {
     /// Keys for personal data at rest. Absent for console work that never touches personal
     /// data (accounts, audit) on a server whose keys are kept elsewhere.
     vault: Option<Arc<crate::privacy::Vault>>,
-    /// Categories, calendar and deadline limits for cases; the shipped defaults until an
-    /// administrator's own are loaded.
-    pub cases: cases::CaseSettings,
+    /// Categories, calendar and deadline limits for cases, loaded from the database and
+    /// checked for changes by other nodes (`case_settings`).
+    settings: Arc<cases::settings::SettingsCell>,
 }
 
 impl Services {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, auth: AuthSettings, vault: Arc<crate::privacy::Vault>) -> Self {
-        Services { store, clock, auth, vault: Some(vault), cases: cases::CaseSettings::default() }
+        Services { store, clock, auth, vault: Some(vault), settings: Arc::new(cases::settings::SettingsCell::new(cases::settings::DEFAULT_CHECK_INTERVAL)) }
     }
 
     pub fn without_personal_data(store: Arc<dyn Store>, clock: Arc<dyn Clock>, auth: AuthSettings) -> Self {
-        Services { store, clock, auth, vault: None, cases: cases::CaseSettings::default() }
+        Services { store, clock, auth, vault: None, settings: Arc::new(cases::settings::SettingsCell::new(cases::settings::DEFAULT_CHECK_INTERVAL)) }
     }
 
     pub(crate) fn vault(&self) -> Result<&crate::privacy::Vault, crate::DomainError> {

@@ -110,7 +110,8 @@ async fn show(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, mut form: In
     if form.kind.is_empty() {
         form.kind = CaseKind::Dispute.as_str().to_string();
     }
-    let tree = &state.services.cases.categories;
+    let settings = state.services.case_settings().await?;
+    let tree = &settings.categories;
     let groups = CaseKind::ALL
         .iter()
         .map(|k| CategoryGroup {
@@ -118,7 +119,7 @@ async fn show(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, mut form: In
             name: label(l, "case-kind", k.as_str()),
             options: tree
                 .of_kind(*k)
-                .filter(|cat| !cat.retired)
+                .filter(|cat| tree.is_choosable(cat.kind, &cat.code))
                 .map(|cat| {
                     let name = if l == Lang::ZhCn { &cat.name_zh } else { &cat.name_en };
                     let indent = if cat.code.parent().is_some() { "\u{3000}" } else { "" };

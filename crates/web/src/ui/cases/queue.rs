@@ -98,7 +98,8 @@ pub async fn list(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c):
         Err(e) => return Err(e.into()),
     };
     let now = s.clock.now();
-    let tree = &s.cases.categories;
+    let settings = s.case_settings().await?;
+    let tree = &settings.categories;
     let next_link = (cases.len() as i64 == PAGE).then(|| cases.last().map(|x| x.id)).flatten().map(|after| {
         format!("/cases?q={}&status={}&kind={}&after={after}", urlencode(&queue), urlencode(&q.status), urlencode(&q.kind))
     });
