@@ -14,7 +14,7 @@ use std::sync::Arc;
 use serde_json::json;
 
 pub use act::ActOutcome;
-pub use bulk::{BulkAssign, BulkItem, BulkResult, Workload};
+pub use bulk::{BulkAssign, BulkItem, BulkResult, MAX_BULK, Workload};
 pub use intake::{NewCase, PARTY_ID_FIELD, PARTY_PHONE_FIELD};
 pub use queries::{CaseFile, CaseList, CaseQueue};
 

@@ -1,6 +1,7 @@
 //! Case pages: the queues, intake from a phone, and the case with its timeline and the
 //! actions allowed now. Everything posts a plain form and works without JavaScript.
 
+mod bulk;
 mod intake;
 mod page;
 mod queue;
@@ -16,6 +17,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/cases", get(queue::list))
         .route("/cases/new", get(intake::form).post(intake::create))
+        .route("/cases/bulk-assign", post(bulk::assign))
+        .route("/cases/workload", get(bulk::workload))
         .route("/cases/{id}", get(page::page))
         .route("/cases/{id}/act", post(page::act))
 }
