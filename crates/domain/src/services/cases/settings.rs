@@ -100,6 +100,8 @@ fn build(s: StoredCaseSettings) -> Result<CaseSettings> {
     Ok(CaseSettings { categories: Arc::new(categories), deadlines: Arc::new(Deadlines { calendar, limits }), version: s.version })
 }
 
+// Settings belong to the whole deployment; their audit rows carry the home area of whoever
+// changed them, so that person's own office (and those above it) find them in the log.
 impl Services {
     /// How often this node checks for settings changed elsewhere (default 2 s; 0 checks on
     /// every use).
@@ -150,7 +152,7 @@ impl Services {
         let c = Category { kind: new.kind, code, name_zh: new.name_zh.trim().to_string(), name_en: new.name_en.trim().to_string(), retired: false };
         let current = self.reload_case_settings().await?;
         current.categories.check_new(&c)?;
-        let audit = self.audit(actor, "case_settings.category_add", "case_category", &entity(&c), "/", None, to_json(&c));
+        let audit = self.audit(actor, "case_settings.category_add", "case_category", &entity(&c), &actor.home_area_path, None, to_json(&c));
         self.store.insert_category(&c, &audit).await?;
         self.reload_case_settings().await?;
         Ok(c)
@@ -184,7 +186,7 @@ impl Services {
             (true, false) => "case_settings.category_restore",
             _ => "case_settings.category_rename",
         };
-        let audit = self.audit(actor, action, "case_category", &entity(&c), "/", to_json(&before), to_json(&c));
+        let audit = self.audit(actor, action, "case_category", &entity(&c), &actor.home_area_path, to_json(&before), to_json(&c));
         self.store.update_category(&c, &audit).await?;
         self.reload_case_settings().await?;
         Ok(c)
@@ -199,7 +201,7 @@ impl Services {
             return Err(DomainError::Conflict("error-settings-version-stale"));
         }
         DeadlineLimits::from_table(&limits, &current.categories)?;
-        let audit = self.audit(actor, "case_settings.limits", "deadline_limits", "table", "/", to_json(&current.deadlines.limits.list()), to_json(&limits));
+        let audit = self.audit(actor, "case_settings.limits", "deadline_limits", "table", &actor.home_area_path, to_json(&current.deadlines.limits.list()), to_json(&limits));
         self.store.replace_deadline_limits(&limits, expected_version, &audit).await?;
         self.reload_case_settings().await
     }
@@ -213,7 +215,7 @@ impl Services {
             return Err(DomainError::Conflict("error-calendar-year-exists"));
         }
         let after = json!({ "year": year, "days": rows });
-        let audit = self.audit(actor, "case_settings.calendar_year", "calendar_year", &year.to_string(), "/", None, Some(after));
+        let audit = self.audit(actor, "case_settings.calendar_year", "calendar_year", &year.to_string(), &actor.home_area_path, None, Some(after));
         self.store.put_calendar_year(year, &rows, replace, &audit).await?;
         self.reload_case_settings().await?;
         Ok(year_summary(year, &rows))
