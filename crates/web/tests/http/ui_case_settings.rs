@@ -6,18 +6,7 @@ use serde_json::json;
 use crate::api_imports::multipart;
 use crate::support::{TestApp, csrf_in};
 use crate::ui::sign_in;
-
-async fn text(app: &TestApp, b: &reqwest::Client, path: &str) -> (u16, String) {
-    let r = b.get(app.url(path)).send().await.unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
-
-async fn post(app: &TestApp, b: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> (u16, String, String) {
-    let r = b.post(app.url(path)).form(form).send().await.unwrap();
-    let status = r.status().as_u16();
-    let location = r.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
-    (status, location, r.text().await.unwrap())
-}
+use crate::ui_cases::{post, text};
 
 #[tokio::test]
 async fn an_administrator_keeps_categories_limits_and_years_through_the_pages() {
