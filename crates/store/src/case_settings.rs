@@ -114,7 +114,8 @@ macro_rules! impl_case_settings_store {
             }
 
             async fn load_case_settings(&self) -> fengqiao_domain::Result<fengqiao_domain::ports::StoredCaseSettings> {
-                // One read transaction, so the version matches the rows read with it.
+                // The version is read first, so the rows are at least as new as it: a change
+                // committed in between only makes the node load once more at its next check.
                 let mut tx = self.reader().begin().await.map_err($crate::error::map)?;
                 let version: i64 = sqlx::query_scalar("SELECT version FROM case_settings_version WHERE id = 1")
                     .fetch_one(&mut *tx)
