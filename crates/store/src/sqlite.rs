@@ -92,3 +92,4 @@ crate::registry::impl_registry_store!(SqliteStore, sqlx::sqlite::SqliteRow, Sqli
 crate::imports::impl_imports!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
 crate::cases::impl_case_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
 crate::attachments::impl_attachment_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection, lock = "");
+crate::case_settings::impl_case_settings_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);

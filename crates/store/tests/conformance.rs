@@ -5,6 +5,8 @@
 mod attachments;
 #[path = "conformance/boundaries.rs"]
 mod boundaries;
+#[path = "conformance/case_settings.rs"]
+mod case_settings;
 #[path = "conformance/cases.rs"]
 mod cases;
 #[path = "conformance/imports.rs"]

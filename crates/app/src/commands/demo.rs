@@ -56,7 +56,7 @@ pub async fn run(config: &Config, db: &Database, demo_password: &str) -> anyhow:
     let registry = demo::registry::load(services.store.as_ref(), &vault, services.clock.now()).await?;
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "demo registry loaded");
     let started = std::time::Instant::now();
-    let cases = demo::cases::load(services.store.as_ref(), &vault, &services.cases, services.clock.now()).await?;
+    let cases = demo::cases::load(services.store.as_ref(), &vault, &services.case_settings().await.explained()?, services.clock.now()).await?;
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "demo cases loaded");
     print!("{}", accounts_table(&services, demo_password).await?);
     println!();

@@ -7,12 +7,16 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 mod attachments;
+mod case_settings;
 mod cases;
 mod imports;
 mod registry;
+mod workload;
 
 pub use attachments::{AttachmentStore, BlobStore, DatabaseBlobs};
+pub use case_settings::{CaseSettingsStore, StoredCaseSettings};
 pub use cases::{CaseHistories, CaseHistory, CaseIntake, CaseQuery, CaseScope, CaseStore};
+pub use workload::{WorkloadRow, WorkloadStore};
 pub use imports::ImportJobStore;
 pub use registry::{CipherUpdate, HouseholdQuery, Page, ProtectedColumn, RegistryBatch, RegistryStore, RegistryUpdates, ResidentQuery};
 
@@ -54,7 +58,9 @@ pub struct BoundaryChange {
 }
 
 #[async_trait]
-pub trait Store: RegistryStore + ImportJobStore + CaseStore + AttachmentStore + Send + Sync + 'static {
+pub trait Store:
+    RegistryStore + ImportJobStore + CaseStore + AttachmentStore + CaseSettingsStore + WorkloadStore + Send + Sync + 'static
+{
     fn backend(&self) -> Backend;
     async fn migrate(&self) -> Result<()>;
     async fn ping(&self) -> Result<()>;

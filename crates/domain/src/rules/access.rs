@@ -34,27 +34,47 @@ pub enum Permission {
     SuperviseCases,
     /// Check a conclusion (核查) and make the follow-up visit (回访).
     VerifyCases,
+    /// Keep the case categories, deadline limits and calendar years that every office uses.
+    /// They are the whole deployment's, so only system administrators and district offices
+    /// (which answer for the dispute-resolution rules of their district) keep them.
+    ManageCaseSettings,
 }
+
+/// What district offices (and system administrators) may do: everything.
+const OFFICE: &[Permission] = {
+    use Permission::*;
+    &[
+        ViewAreas,
+        ManageAreas,
+        ManageAccounts,
+        ViewAudit,
+        ViewRegistry,
+        ManageRegistry,
+        ManagePeople,
+        RevealPersonalData,
+        ViewCases,
+        ReportCases,
+        HandleCases,
+        SuperviseCases,
+        VerifyCases,
+        // Keep last: street offices have everything before it.
+        ManageCaseSettings,
+    ]
+};
+
+/// Street offices run their area like a district office but do not keep the deployment's
+/// case settings.
+const STREET_OFFICE: &[Permission] = match OFFICE.split_last() {
+    Some((_, rest)) => rest,
+    None => &[],
+};
 
 impl Role {
     pub fn permissions(self) -> &'static [Permission] {
         use Permission::*;
         match self {
-            Role::SystemAdmin | Role::DistrictStaff | Role::StreetStaff => &[
-                ViewAreas,
-                ManageAreas,
-                ManageAccounts,
-                ViewAudit,
-                ViewRegistry,
-                ManageRegistry,
-                ManagePeople,
-                RevealPersonalData,
-                ViewCases,
-                ReportCases,
-                HandleCases,
-                SuperviseCases,
-                VerifyCases,
-            ],
+            Role::SystemAdmin | Role::DistrictStaff => OFFICE,
+            Role::StreetStaff => STREET_OFFICE,
             Role::CommunityStaff => &[
                 ViewAreas,
                 ManageAreas,
@@ -300,6 +320,15 @@ mod tests {
         // Whoever may make a grid worker or a mediator account can do their case work too.
         assert!(Role::CommunityStaff.may_grant(Role::GridWorker) && Role::CommunityStaff.may_grant(Role::Mediator));
         assert!(Role::CommunityStaff.may_grant(Role::LegalAdviser));
+    }
+
+    #[test]
+    fn case_settings_are_kept_by_district_offices_only() {
+        assert!(Role::SystemAdmin.has(Permission::ManageCaseSettings) && Role::DistrictStaff.has(Permission::ManageCaseSettings));
+        assert!(!Role::StreetStaff.has(Permission::ManageCaseSettings) && !Role::CommunityStaff.has(Permission::ManageCaseSettings));
+        // Otherwise a street office may do what a district office may, so it cannot make one.
+        assert!(Role::StreetStaff.permissions().iter().all(|p| Role::DistrictStaff.has(*p)));
+        assert!(!Role::StreetStaff.may_grant(Role::DistrictStaff));
     }
 
     #[test]

@@ -21,7 +21,7 @@ use crate::error::DomainError;
 /// sources: General Office of the State Council notices of 2023-10-25, 2024-11-12, 2025-11-04).
 const SHIPPED: &str = include_str!("../../../../data/cn-holidays-2024-2026.csv");
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DayKind {
     /// A day off (放假), whatever day of the week it is.
@@ -40,8 +40,10 @@ impl DayKind {
 }
 
 /// One row of the calendar, as the CSV and the admin page hold it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CalendarDay {
+    #[schema(value_type = String, format = Date, example = "2027-01-01")]
     pub date: NaiveDate,
     pub kind: DayKind,
     pub name_zh: String,
@@ -186,16 +188,35 @@ impl Calendar {
     }
 }
 
+/// Years an administrator may add: the platform's own era, not a typo like 207 or 20277.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// A year as an administrator enters it from the State Council's notice: a sensible year,
+/// rows only in that year, and at least one holiday (every notice has New Year's Day), so an
+/// empty paste is not taken for a year without holidays.
+pub fn check_year(year: i32, rows: &[CalendarDay]) -> CalResult<()> {
+    if !YEARS.contains(&year) {
+        return Err(CalendarError::BadRow { line: 0, key: "error-calendar-year" });
+    }
+    check_rows(rows, Some(year))?;
+    if !rows.iter().any(|r| r.kind == DayKind::Holiday) {
+        return Err(CalendarError::BadRow { line: 0, key: "error-calendar-no-holiday" });
+    }
+    Ok(())
+}
+
 /// Errors name the row's 1-based position in `rows`.
 fn check_rows(rows: &[CalendarDay], year: Option<i32>) -> CalResult<()> {
-    let mut seen = BTreeSet::new();
+    let mut seen = BTreeMap::new();
     for (i, r) in rows.iter().enumerate() {
         let bad = |key| CalendarError::BadRow { line: i + 1, key };
         if year.is_some_and(|y| y != r.date.year()) {
             return Err(bad("error-calendar-other-year"));
         }
-        if !seen.insert(r.date) {
-            return Err(bad("error-calendar-duplicate-date"));
+        match seen.insert(r.date, r.kind) {
+            Some(k) if k != r.kind => return Err(bad("error-calendar-holiday-and-workday")),
+            Some(_) => return Err(bad("error-calendar-duplicate-date")),
+            None => {}
         }
         // A make-up day on a weekday changes nothing: it is a typo for another date.
         if r.kind == DayKind::Workday && !is_weekend(r.date) {

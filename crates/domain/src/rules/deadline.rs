@@ -26,17 +26,23 @@ use serde::{Deserialize, Serialize};
 
 use super::calendar::{Calendar, CalendarError};
 use crate::error::{DomainError, Result};
-use crate::model::case::{CaseKind, CategoryCode, HandlingLevel};
+use crate::model::case::{CaseKind, CategoryCode, CategoryTree, HandlingLevel};
 
 /// Longest limit an office may set: a year of working days.
 pub const MAX_LIMIT_DAYS: u32 = 250;
 
 /// One override, as an admin page stores it. `category: None` sets the kind's own default.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DeadlineLimit {
     pub kind: CaseKind,
+    /// A category code of the kind; absent or null for the kind's own default.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, example = "labour")]
     pub category: Option<CategoryCode>,
     pub level: HandlingLevel,
+    /// Working days, 1 to 250.
+    #[schema(minimum = 1, maximum = 250, example = 10)]
     pub working_days: u32,
 }
 
@@ -68,12 +74,40 @@ impl DeadlineLimits {
 
     /// Sets one limit; later overrides replace earlier ones for the same key.
     pub fn set(&mut self, limit: &DeadlineLimit) -> Result<()> {
-        if limit.working_days > MAX_LIMIT_DAYS {
+        // Zero would make a case due the day it arrives, before anyone could act on it.
+        if limit.working_days == 0 || limit.working_days > MAX_LIMIT_DAYS {
             return Err(DomainError::invalid("working_days", "error-deadline-limit"));
         }
         let category = limit.category.as_ref().map(|c| c.as_str().to_string()).unwrap_or_default();
         self.days.insert((limit.kind.as_str(), category, limit.level), limit.working_days);
         Ok(())
+    }
+
+    /// A whole table as an administrator sets it: every limit in range, no key twice, each
+    /// category known to its kind (retired ones included: old cases still use them), and a
+    /// default for every kind and level so that every case gets a limit.
+    pub fn from_table(limits: &[DeadlineLimit], categories: &CategoryTree) -> Result<Self> {
+        let mut l = DeadlineLimits { days: BTreeMap::new() };
+        for limit in limits {
+            if let Some(c) = &limit.category
+                && categories.get(limit.kind, c.as_str()).is_none()
+            {
+                return Err(DomainError::invalid("category", "error-case-category"));
+            }
+            let key = (limit.kind.as_str(), limit.category.as_ref().map(|c| c.as_str().to_string()).unwrap_or_default(), limit.level);
+            if l.days.contains_key(&key) {
+                return Err(DomainError::invalid("limits", "error-deadline-limit-duplicate"));
+            }
+            l.set(limit)?;
+        }
+        for kind in CaseKind::ALL {
+            for level in HandlingLevel::ALL {
+                if !l.days.contains_key(&(kind.as_str(), String::new(), level)) {
+                    return Err(DomainError::invalid("limits", "error-deadline-limit-default-missing"));
+                }
+            }
+        }
+        Ok(l)
     }
 
     pub fn with(mut self, limits: &[DeadlineLimit]) -> Result<Self> {
@@ -156,15 +190,15 @@ mod tests {
                     kind: CaseKind::Hazard,
                     category: Some(code("fire")),
                     level: HandlingLevel::Community,
-                    working_days: 0,
+                    working_days: 2,
                 },
                 DeadlineLimit { kind: CaseKind::Demand, category: None, level: HandlingLevel::Community, working_days: 3 },
             ])
             .unwrap();
-        assert_eq!(l.working_days(CaseKind::Hazard, &code("fire.ebike_charging"), HandlingLevel::Community), 0);
+        assert_eq!(l.working_days(CaseKind::Hazard, &code("fire.ebike_charging"), HandlingLevel::Community), 2);
         assert_eq!(l.working_days(CaseKind::Hazard, &code("gas"), HandlingLevel::Community), 1);
         assert_eq!(l.working_days(CaseKind::Demand, &code("heating"), HandlingLevel::Community), 3);
-        assert!(l.list().iter().any(|d| d.category == Some(code("fire")) && d.working_days == 0));
+        assert!(l.list().iter().any(|d| d.category == Some(code("fire")) && d.working_days == 2));
     }
 
     #[test]
@@ -173,6 +207,23 @@ mod tests {
         let too_long =
             DeadlineLimit { kind: CaseKind::Dispute, category: None, level: HandlingLevel::District, working_days: 251 };
         assert_eq!(l.set(&too_long), Err(DomainError::invalid("working_days", "error-deadline-limit")));
+        let zero = DeadlineLimit { working_days: 0, ..too_long };
+        assert_eq!(l.set(&zero), Err(DomainError::invalid("working_days", "error-deadline-limit")));
+    }
+
+    #[test]
+    fn a_table_must_cover_every_kind_and_level() {
+        let tree = CategoryTree::defaults();
+        let full = DeadlineLimits::defaults().list();
+        assert_eq!(DeadlineLimits::from_table(&full, &tree).unwrap(), DeadlineLimits::defaults());
+        let short: Vec<_> = full.iter().filter(|l| l.category.is_some() || l.kind != CaseKind::Hazard).cloned().collect();
+        assert_eq!(DeadlineLimits::from_table(&short, &tree), Err(DomainError::invalid("limits", "error-deadline-limit-default-missing")));
+        let mut twice = full.clone();
+        twice.push(full[0].clone());
+        assert_eq!(DeadlineLimits::from_table(&twice, &tree), Err(DomainError::invalid("limits", "error-deadline-limit-duplicate")));
+        let mut unknown = full;
+        unknown.push(DeadlineLimit { kind: CaseKind::Demand, category: Some(code("noise")), level: HandlingLevel::Street, working_days: 3 });
+        assert_eq!(DeadlineLimits::from_table(&unknown, &tree), Err(DomainError::invalid("category", "error-case-category")));
     }
 
     #[test]

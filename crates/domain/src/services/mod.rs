@@ -53,9 +53,9 @@ pub struct Services {
     /// Keys for personal data at rest. Absent for console work that never touches personal
     /// data (accounts, audit) on a server whose keys are kept elsewhere.
     vault: Option<Arc<crate::privacy::Vault>>,
-    /// Categories, calendar and deadline limits for cases; the shipped defaults until an
-    /// administrator's own are loaded.
-    pub cases: cases::CaseSettings,
+    /// Categories, calendar and deadline limits for cases, loaded from the database and
+    /// checked for changes by other nodes (`case_settings`).
+    settings: Arc<cases::settings::SettingsCell>,
     /// Limits on case attachments.
     pub attachments: cases::AttachmentSettings,
     /// Where attachment bytes are kept: the database unless the app chooses otherwise.
@@ -65,12 +65,14 @@ pub struct Services {
 impl Services {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, auth: AuthSettings, vault: Arc<crate::privacy::Vault>) -> Self {
         let blobs = Arc::new(DatabaseBlobs(store.clone()));
-        Services { store, clock, auth, vault: Some(vault), cases: cases::CaseSettings::default(), attachments: Default::default(), blobs }
+        let settings = Arc::new(cases::settings::SettingsCell::new(cases::settings::DEFAULT_CHECK_INTERVAL));
+        Services { store, clock, auth, vault: Some(vault), settings, attachments: Default::default(), blobs }
     }
 
     pub fn without_personal_data(store: Arc<dyn Store>, clock: Arc<dyn Clock>, auth: AuthSettings) -> Self {
         let blobs = Arc::new(DatabaseBlobs(store.clone()));
-        Services { store, clock, auth, vault: None, cases: cases::CaseSettings::default(), attachments: Default::default(), blobs }
+        let settings = Arc::new(cases::settings::SettingsCell::new(cases::settings::DEFAULT_CHECK_INTERVAL));
+        Services { store, clock, auth, vault: None, settings, attachments: Default::default(), blobs }
     }
 
     /// Keeps attachment bytes in `blobs` instead of the database.

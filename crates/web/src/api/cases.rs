@@ -328,7 +328,8 @@ pub struct CategoryQuery {
     responses((status = 200, body = Vec<Category>), (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn categories(State(state): State<AppState>, _caller: ApiCaller, ApiQuery(q): ApiQuery<CategoryQuery>) -> Result<Json<Vec<Category>>, ApiError> {
-    let tree = &state.services.cases.categories;
+    let settings = state.services.case_settings().await?;
+    let tree = &settings.categories;
     let kinds: Vec<CaseKind> = match q.kind {
         Some(k) => vec![k],
         None => CaseKind::ALL.to_vec(),

@@ -5,7 +5,7 @@ use axum::response::Html;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{accounts, areas, attachments, audit, auth, boundaries, cases, health, imports, registry};
+use super::{accounts, areas, attachments, audit, auth, boundaries, case_queues, case_settings, cases, health, imports, registry};
 use crate::error::Problem;
 
 #[derive(OpenApi)]
@@ -29,6 +29,9 @@ use crate::error::Problem;
         registry::export::residents, registry::export::households, registry::export::estates, registry::export::people,
         cases::create, cases::list, cases::get_one, cases::timeline, cases::act, cases::act_named, cases::reveal_party, cases::categories,
         attachments::upload, attachments::list, attachments::download,
+        case_queues::bulk_assign, case_queues::workload,
+        case_settings::create_category, case_settings::change_category, case_settings::limits, case_settings::put_limits,
+        case_settings::years, case_settings::year, case_settings::add_year,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
@@ -36,7 +39,8 @@ use crate::error::Problem;
          (name = "accounts", description = "Staff accounts, roles and scope"),
          (name = "audit", description = "The append-only, hash-chained audit log"),
          (name = "registry", description = "Estates, buildings, households, residents (personal data masked), people who serve"),
-         (name = "cases", description = "Disputes, demands and hazards: intake, the workflow's actions, timelines and queues (parties' personal data masked)"))
+         (name = "cases", description = "Disputes, demands and hazards: intake, the workflow's actions, timelines and queues (parties' personal data masked)"),
+         (name = "case settings", description = "Case categories, deadline limits and the working-day calendar, shared by every office and app node"))
 )]
 pub struct ApiDoc;
 

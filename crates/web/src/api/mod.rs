@@ -7,6 +7,8 @@ pub(crate) mod attachments;
 mod audit;
 mod auth;
 pub(crate) mod boundaries;
+mod case_queues;
+mod case_settings;
 pub mod cases;
 mod docs;
 mod health;
@@ -15,7 +17,7 @@ pub mod registry;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 
 use crate::AppState;
 
@@ -43,7 +45,13 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/cases/{id}/actions", post(cases::act))
         .route("/api/v1/cases/{id}/actions/{action}", post(cases::act_named))
         .route("/api/v1/cases/{id}/parties/{party_id}/reveal", post(cases::reveal_party))
-        .route("/api/v1/case-categories", get(cases::categories))
+        .route("/api/v1/case-categories", get(cases::categories).post(case_settings::create_category))
+        .route("/api/v1/case-categories/{kind}/{code}", patch(case_settings::change_category))
+        .route("/api/v1/deadline-limits", get(case_settings::limits).put(case_settings::put_limits))
+        .route("/api/v1/calendar/years", get(case_settings::years).post(case_settings::add_year))
+        .route("/api/v1/calendar/years/{year}", get(case_settings::year))
+        .route("/api/v1/cases/bulk-assign", post(case_queues::bulk_assign))
+        .route("/api/v1/cases/workload", get(case_queues::workload))
         .merge(registry::router())
 }
 

@@ -11,6 +11,7 @@ mod maps;
 mod profile;
 pub(crate) mod registry;
 mod session;
+mod settings;
 
 use askama::Template;
 use axum::Router;
@@ -46,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .route("/audit", get(audit::page))
         .merge(registry::router())
         .merge(cases::router())
+        .merge(settings::router())
 }
 
 /// Pages that take spreadsheet uploads, under their own body limit.
@@ -80,6 +82,7 @@ pub struct Nav {
     pub can_registry: bool,
     pub can_import: bool,
     pub can_cases: bool,
+    pub can_settings: bool,
 }
 
 pub struct Base {
@@ -103,6 +106,7 @@ impl Base {
                 can_audit: c.actor.role.has(Permission::ViewAudit),
                 can_registry: c.actor.role.has(Permission::ViewRegistry),
                 can_cases: c.actor.role.has(Permission::ViewCases),
+                can_settings: c.actor.role.has(Permission::ManageCaseSettings),
                 can_import: fengqiao_domain::model::ImportKind::ALL
                     .iter()
                     .any(|k| c.actor.role.has(fengqiao_domain::services::registry::import::permission(*k))),

@@ -136,6 +136,14 @@ impl TestApp {
         self.services.store.audit_head().await.unwrap().0
     }
 
+    /// Another app node on the same database: its own connections and its own copy of the
+    /// case settings, checking the settings version on every use.
+    pub async fn second_node(&self) -> Services {
+        let store = fengqiao_store::open(self._db.url.as_deref(), self._db.dir.path()).await.expect("second connection");
+        Services::new(store, self.clock.clone(), AuthSettings::default(), Arc::new(fengqiao_domain::privacy::Vault::for_tests()))
+            .with_settings_check_interval(std::time::Duration::ZERO)
+    }
+
     /// A browser: a client with its own cookie jar.
     pub fn browser(&self) -> reqwest::Client {
         reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()

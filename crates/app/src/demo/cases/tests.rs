@@ -35,7 +35,7 @@ async fn the_seeds_figures_come_out_of_sound_histories() {
     let vault = Arc::new(Vault::for_tests());
     let services = Services::new(db.store.clone(), Arc::new(SystemClock), AuthSettings::default(), vault.clone());
     crate::demo::build(&services, "fengqiao-demo").await.unwrap();
-    let summary = super::load(services.store.as_ref(), &vault, &services.cases, SystemClock.now()).await.unwrap();
+    let summary = super::load(services.store.as_ref(), &vault, &services.case_settings().await.unwrap(), SystemClock.now()).await.unwrap();
     assert!(!summary.kept && summary.cases > 6000 && summary.accounts > 300, "{summary:?}");
 
     // 新城区, 2024: 3,413 disputes taken in, 3,232 resolved (94.69%).
@@ -85,6 +85,6 @@ async fn the_seeds_figures_come_out_of_sound_histories() {
     assert!(queue.iter().any(|c| workflow::allowed_actions(c, &head).contains(&ActionKind::Accept)), "a case waits to be accepted");
 
     // Loading again keeps what is there.
-    let again = super::load(services.store.as_ref(), &vault, &services.cases, SystemClock.now()).await.unwrap();
+    let again = super::load(services.store.as_ref(), &vault, &services.case_settings().await.unwrap(), SystemClock.now()).await.unwrap();
     assert!(again.kept);
 }

@@ -123,13 +123,44 @@ impl CategoryTree {
         self.by_kind.get(&(kind.as_str(), code.to_string()))
     }
 
-    /// The category a new case may use: it exists for this kind and is not retired.
+    /// The category a new case may use: it exists for this kind and neither it nor any of
+    /// its ancestors is retired (retiring a heading retires what lies under it for intake).
     pub fn check_for_intake(&self, kind: CaseKind, code: &str) -> Result<&Category> {
         let code = CategoryCode::parse(code)?;
         match self.get(kind, code.as_str()) {
-            Some(c) if !c.retired => Ok(c),
+            Some(c) if self.is_choosable(kind, &c.code) => Ok(c),
             _ => Err(DomainError::invalid("category", "error-case-category")),
         }
+    }
+
+    /// Offered on intake: present, and no retired category on its lineage.
+    pub fn is_choosable(&self, kind: CaseKind, code: &CategoryCode) -> bool {
+        code.lineage().into_iter().all(|c| self.get(kind, c).is_some_and(|x| !x.retired))
+    }
+
+    /// Whether an administrator may add this category: a new code in its kind, under an
+    /// existing parent that is still in use. Names are checked as for any tree.
+    pub fn check_new(&self, c: &Category) -> Result<()> {
+        let name_ok = |s: &str| super::one_line(s, 1, 64).is_some();
+        if !name_ok(&c.name_zh) || !name_ok(&c.name_en) {
+            return Err(DomainError::invalid("name", "error-case-category-name"));
+        }
+        if self.get(c.kind, c.code.as_str()).is_some() {
+            return Err(DomainError::Conflict("error-case-category-duplicate"));
+        }
+        if let Some(p) = c.code.parent() {
+            match self.get(c.kind, p.as_str()) {
+                None => return Err(DomainError::invalid("code", "error-case-category-parent")),
+                Some(_) if !self.is_choosable(c.kind, &p) => return Err(DomainError::invalid("code", "error-case-category-parent-retired")),
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Every category of every kind, kinds in name order and codes in order within a kind.
+    pub fn all(&self) -> impl Iterator<Item = &Category> {
+        self.by_kind.values()
     }
 
     /// One kind's categories in code order, so a parent precedes its children.

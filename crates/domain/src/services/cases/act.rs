@@ -34,7 +34,8 @@ impl Services {
             }
             other => (other, None),
         };
-        let ctx = Context { actor, now: self.clock.now(), deadlines: &self.cases.deadlines };
+        let settings = self.case_settings().await?;
+        let ctx = Context { actor, now: self.clock.now(), deadlines: &settings.deadlines };
         let t = workflow::apply(&case, &action, &ctx)?;
         // Checked after `apply`, so a caller who may not assign is told that first.
         if let Some(user) = assignee {

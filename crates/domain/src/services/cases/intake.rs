@@ -58,8 +58,9 @@ impl Services {
         let year = local_date(now).year();
         let district = district_code(&area)?;
         let placeholder = CaseNumber::compose(&district, year, 0)?;
-        let ctx = Context { actor, now, deadlines: &self.cases.deadlines };
-        let (case, entry) = workflow::report(&new.draft, &area, &self.cases.categories, placeholder, &ctx)?;
+        let settings = self.case_settings().await?;
+        let ctx = Context { actor, now, deadlines: &settings.deadlines };
+        let (case, entry) = workflow::report(&new.draft, &area, &settings.categories, placeholder, &ctx)?;
         let mut parties = Vec::with_capacity(new.parties.len());
         for p in &new.parties {
             parties.push(self.party(actor, case.id, p, now).await?);

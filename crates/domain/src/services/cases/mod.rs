@@ -5,8 +5,10 @@
 
 mod act;
 mod attachments;
+mod bulk;
 mod intake;
 mod queries;
+pub mod settings;
 
 use std::sync::Arc;
 
@@ -14,6 +16,7 @@ use serde_json::json;
 
 pub use act::ActOutcome;
 pub use attachments::{AttachmentSettings, NewAttachment};
+pub use bulk::{BulkAssign, BulkItem, BulkResult, MAX_BULK, Workload};
 pub use intake::{NewCase, PARTY_ID_FIELD, PARTY_PHONE_FIELD};
 pub use queries::{CaseFile, CaseList, CaseQueue};
 
@@ -21,17 +24,14 @@ use crate::model::case::{Case, CategoryTree, Party};
 use crate::rules::deadline::Deadlines;
 
 /// What cases need besides the store: the category tree, the working-day calendar and the
-/// deadline limits. Shared, because every request reads them and none changes them.
+/// deadline limits, as an administrator set them (see `settings`). Shared, because every
+/// request reads them; a change replaces them whole.
 #[derive(Debug, Clone)]
 pub struct CaseSettings {
     pub categories: Arc<CategoryTree>,
     pub deadlines: Arc<Deadlines>,
-}
-
-impl Default for CaseSettings {
-    fn default() -> Self {
-        CaseSettings { categories: Arc::new(CategoryTree::defaults()), deadlines: Arc::new(Deadlines::default()) }
-    }
+    /// The database's settings version these were loaded at.
+    pub version: i64,
 }
 
 pub(crate) const NOT_FOUND: &str = "error-case-not-found";

@@ -166,7 +166,8 @@ async fn show(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, shown: Shown
     if form.kind.is_empty() {
         form.kind = CaseKind::Dispute.as_str().to_string();
     }
-    let tree = &state.services.cases.categories;
+    let settings = state.services.case_settings().await?;
+    let tree = &settings.categories;
     let groups = CaseKind::ALL
         .iter()
         .map(|k| CategoryGroup {
@@ -174,7 +175,7 @@ async fn show(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, shown: Shown
             name: label(l, "case-kind", k.as_str()),
             options: tree
                 .of_kind(*k)
-                .filter(|cat| !cat.retired)
+                .filter(|cat| tree.is_choosable(cat.kind, &cat.code))
                 .map(|cat| {
                     let name = if l == Lang::ZhCn { &cat.name_zh } else { &cat.name_en };
                     let indent = if cat.code.parent().is_some() { "\u{3000}" } else { "" };

@@ -2,6 +2,7 @@
 //! actions allowed now. Everything posts a plain form and works without JavaScript.
 
 mod attachments;
+mod bulk;
 mod intake;
 mod intake_form;
 mod page;
@@ -20,6 +21,8 @@ pub fn router() -> Router<AppState> {
         .route("/cases", get(queue::list))
         .route("/cases/new/residents", get(intake::resident_matches))
         .route("/cases/{id}/attachments/{attachment_id}", get(attachments::download))
+        .route("/cases/bulk-assign", post(bulk::assign))
+        .route("/cases/workload", get(bulk::workload))
         .route("/cases/{id}", get(page::page))
         .route("/cases/{id}/act", post(page::act))
 }

@@ -190,7 +190,7 @@ pub(super) async fn show(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, i
         base: Base::new(Some(c), "cases", &uri.to_string(), notice),
         csrf: c.csrf().to_string(),
         kind: label(l, "case-kind", case.kind.as_str()),
-        category: category_name(l, &s.cases.categories, case.kind, case.category.as_str()),
+        category: category_name(l, &s.case_settings().await?.categories, case.kind, case.category.as_str()),
         status: label(l, "case-status", case.status.as_str()),
         level: level_label(l, case.handling_level),
         channel: label(l, "case-channel", case.channel.as_str()),

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::{Deadline, category_name, label, level_label};
 use crate::AppState;
-use crate::auth::{SignedIn, urlencode};
+use crate::auth::{PageCaller, SignedIn, urlencode};
 use crate::error::PageError;
 use crate::i18n::Lang;
 use crate::ui::{Base, render};
@@ -23,6 +23,7 @@ const PAGE: i64 = 30;
 
 pub struct Row {
     pub id: Uuid,
+    pub version: i64,
     pub number: String,
     pub title: String,
     pub kind: String,
@@ -48,21 +49,35 @@ struct QueuePage {
     next_link: Option<String>,
     error: Option<String>,
     can_report: bool,
+    category: String,
+    overdue: bool,
+    categories: Vec<(String, Vec<(String, String)>)>,
+    /// The bulk-assignment form: on the office's own queue, for those who run it.
+    bulk: Option<super::bulk::BulkForm>,
 }
 
 #[derive(Deserialize, Default)]
 pub struct QueueQuery {
     #[serde(default)]
-    q: String,
+    pub(crate) q: String,
     #[serde(default)]
-    status: String,
+    pub(crate) status: String,
     #[serde(default)]
-    kind: String,
-    after: Option<Uuid>,
-    ok: Option<String>,
+    pub(crate) kind: String,
+    #[serde(default)]
+    pub(crate) category: String,
+    #[serde(default)]
+    pub(crate) overdue: String,
+    pub(crate) after: Option<Uuid>,
+    pub(crate) ok: Option<String>,
 }
 
 pub async fn list(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c): SignedIn, Query(q): Query<QueueQuery>) -> Result<Response, PageError> {
+    show(&state, l, &c, &uri.to_string(), q, None).await
+}
+
+/// The queue page; after a bulk assignment, with its outcome on top.
+pub(crate) async fn show(state: &AppState, l: Lang, c: &PageCaller, current: &str, q: QueueQuery, outcome: Option<super::bulk::BulkOutcome>) -> Result<Response, PageError> {
     c.actor.require(Permission::ViewCases)?;
     let s = &state.services;
     // Supervisors start from what their own office must handle; everyone else from their area,
@@ -84,6 +99,8 @@ pub async fn list(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c):
                 mine: queue == "mine",
                 status,
                 kind,
+                category: Some(q.category.clone()).filter(|x| !x.trim().is_empty()),
+                overdue: q.overdue == "true",
                 before: q.after,
                 limit: PAGE,
                 ..Default::default()
@@ -98,14 +115,23 @@ pub async fn list(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c):
         Err(e) => return Err(e.into()),
     };
     let now = s.clock.now();
-    let tree = &s.cases.categories;
+    let settings = s.case_settings().await?;
+    let tree = &settings.categories;
     let next_link = (cases.len() as i64 == PAGE).then(|| cases.last().map(|x| x.id)).flatten().map(|after| {
-        format!("/cases?q={}&status={}&kind={}&after={after}", urlencode(&queue), urlencode(&q.status), urlencode(&q.kind))
+        format!(
+            "/cases?q={}&status={}&kind={}&category={}&overdue={}&after={after}",
+            urlencode(&queue),
+            urlencode(&q.status),
+            urlencode(&q.kind),
+            urlencode(&q.category),
+            urlencode(&q.overdue)
+        )
     });
     let rows = cases
         .iter()
         .map(|x| Row {
             id: x.id,
+            version: x.version,
             number: x.number.to_string(),
             title: x.title.clone(),
             kind: label(l, "case-kind", x.kind.as_str()),
@@ -116,8 +142,24 @@ pub async fn list(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c):
             level: level_label(l, x.handling_level),
         })
         .collect();
+    let categories = CaseKind::ALL
+        .iter()
+        .map(|k| {
+            let options = tree.of_kind(*k).map(|x| (x.code.to_string(), category_name(l, tree, *k, x.code.as_str()))).collect();
+            (label(l, "case-kind", k.as_str()), options)
+        })
+        .collect();
+    let bulk = if queue == "handling" && c.actor.role.has(Permission::SuperviseCases) {
+        Some(super::bulk::form(state, l, c, outcome).await)
+    } else {
+        None
+    };
     let page = QueuePage {
-        base: Base::new(Some(&c), "cases", &uri.to_string(), crate::ui::notice(l, q.ok.as_deref())),
+        base: Base::new(Some(c), "cases", current, crate::ui::notice(l, q.ok.as_deref())),
+        category: q.category,
+        overdue: q.overdue == "true",
+        categories,
+        bulk,
         queues: ["mine", "handling", "area"].into_iter().map(|k| (k, l.t(&format!("cases-queue-{k}")))).collect(),
         statuses: CaseStatus::ALL.iter().map(|x| (x.as_str(), label(l, "case-status", x.as_str()))).collect(),
         kinds: CaseKind::ALL.iter().map(|x| (x.as_str(), label(l, "case-kind", x.as_str()))).collect(),
