@@ -5,6 +5,7 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod documents;
 pub mod error;
 pub mod exports;
 pub mod i18n;
@@ -43,6 +44,8 @@ pub struct WebConfig {
     pub max_upload_bytes: usize,
     /// Most data rows one imported sheet may have.
     pub max_import_rows: usize,
+    /// A CJK font (TrueType, OpenType or a collection) for the PDFs the server makes.
+    pub pdf_font: std::path::PathBuf,
 }
 
 impl Default for WebConfig {
@@ -54,6 +57,7 @@ impl Default for WebConfig {
             request_timeout_secs: 30,
             max_upload_bytes: 20 * 1024 * 1024,
             max_import_rows: 200_000,
+            pdf_font: documents::DEFAULT_FONT.into(),
         }
     }
 }

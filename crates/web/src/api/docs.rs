@@ -5,7 +5,7 @@ use axum::response::Html;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{accounts, areas, audit, auth, boundaries, cases, health, imports, registry};
+use super::{accounts, areas, audit, auth, boundaries, cases, health, imports, mediation, registry};
 use crate::error::Problem;
 
 #[derive(OpenApi)]
@@ -28,6 +28,8 @@ use crate::error::Problem;
         imports::create, imports::get_one,
         registry::export::residents, registry::export::households, registry::export::estates, registry::export::people,
         cases::create, cases::list, cases::get_one, cases::timeline, cases::act, cases::reveal_party, cases::categories,
+        mediation::file, mediation::mediators, mediation::sessions, mediation::add_session, mediation::agreement, mediation::put_agreement,
+        mediation::sign, mediation::agreement_pdf, mediation::apply, mediation::decide,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
@@ -35,7 +37,8 @@ use crate::error::Problem;
          (name = "accounts", description = "Staff accounts, roles and scope"),
          (name = "audit", description = "The append-only, hash-chained audit log"),
          (name = "registry", description = "Estates, buildings, households, residents (personal data masked), people who serve"),
-         (name = "cases", description = "Disputes, demands and hazards: intake, the workflow's actions, timelines and queues (parties' personal data masked)"))
+         (name = "cases", description = "Disputes, demands and hazards: intake, the workflow's actions, timelines and queues (parties' personal data masked)"),
+         (name = "mediation", description = "A dispute's mediation file: sessions (调解笔录), the agreement (人民调解协议书) with its signatures and PDF, judicial confirmation (司法确认) within 30 days"))
 )]
 pub struct ApiDoc;
 

@@ -10,6 +10,7 @@ pub mod cases;
 mod docs;
 mod health;
 pub(crate) mod imports;
+pub mod mediation;
 pub mod registry;
 
 use axum::Router;
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/cases/{id}/actions", post(cases::act))
         .route("/api/v1/cases/{id}/parties/{party_id}/reveal", post(cases::reveal_party))
         .route("/api/v1/case-categories", get(cases::categories))
+        .merge(mediation::router())
         .merge(registry::router())
 }
 

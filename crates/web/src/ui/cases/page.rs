@@ -76,6 +76,8 @@ struct CasePage {
     actions: Vec<ActionForm>,
     /// A refusal that concerns the whole case (someone acted first), above the forms.
     conflict: Option<String>,
+    /// Disputes only: sessions, agreement, judicial confirmation.
+    mediation: Option<crate::ui::mediation::MediationSection>,
 }
 
 fn options<T: Copy>(l: Lang, prefix: &str, all: &[T], code: impl Fn(T) -> &'static str) -> Vec<(String, String)> {
@@ -161,7 +163,9 @@ async fn show(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, id: Uuid, no
         actions.push(form);
     }
     let conflict = refusal.as_ref().filter(|r| r.stale || !file.allowed.iter().any(|a| a.as_str() == r.action)).map(|r| r.message.clone());
+    let mediation = crate::ui::mediation::section(state, l, c, &case).await;
     let page = CasePage {
+        mediation,
         base: Base::new(Some(c), "cases", &uri.to_string(), notice),
         csrf: c.csrf().to_string(),
         kind: label(l, "case-kind", case.kind.as_str()),
