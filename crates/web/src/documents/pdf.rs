@@ -39,7 +39,7 @@ const RIGHT: f32 = 26.0 * MM;
 const TOP: f32 = 37.0 * MM;
 const BOTTOM: f32 = 35.0 * MM;
 const BODY: f32 = 14.0;
-const LEADING: f32 = 1.75;
+const LEADING: f32 = 1.6;
 
 /// Font files are tens of megabytes: read once per path, then shared.
 static LOADED: Mutex<Option<(PathBuf, Arc<Vec<u8>>, u32)>> = Mutex::new(None);
@@ -90,6 +90,29 @@ struct Layout<'a> {
     y: f32,
 }
 
+/// Runs of ASCII letters, digits and `*-.:/` (kept whole), and every other character alone.
+fn tokens(text: &str) -> Vec<&str> {
+    let word = |c: char| c.is_ascii_alphanumeric() || "*-.:/".contains(c);
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (start, word(c)) {
+            (None, true) => start = Some(i),
+            (Some(_), true) => {}
+            (Some(s), false) => {
+                out.push(&text[s..i]);
+                start = None;
+                out.push(&text[i..i + c.len_utf8()]);
+            }
+            (None, false) => out.push(&text[i..i + c.len_utf8()]),
+        }
+    }
+    if let Some(s) = start {
+        out.push(&text[s..]);
+    }
+    out
+}
+
 const NO_LINE_START: &str = "，。、；：！？）》」』”’％,.;:!?)";
 
 impl<'a> Layout<'a> {
@@ -100,22 +123,45 @@ impl<'a> Layout<'a> {
             .sum()
     }
 
-    /// Breaks a paragraph into lines no wider than `max`.
+    /// Breaks a paragraph into lines no wider than `max`: between any two CJK characters, but
+    /// never inside a run of Latin letters and digits (a phone number, a date like 31日).
     fn wrap(&self, text: &str, size: f32, max: f32, indent: f32) -> Vec<String> {
         let mut lines = Vec::new();
         let mut line = String::new();
         let mut w = indent;
-        for c in text.chars() {
-            let cw = self.width(c.encode_utf8(&mut [0; 4]), size);
-            if w + cw > max && !line.is_empty() && !NO_LINE_START.contains(c) {
+        for token in tokens(text) {
+            let tw = self.width(token, size);
+            let starts_closed = token.chars().next().is_some_and(|c| NO_LINE_START.contains(c));
+            if w + tw > max && !line.is_empty() && !starts_closed {
                 lines.push(std::mem::take(&mut line));
                 w = 0.0;
             }
-            line.push(c);
-            w += cw;
+            if tw > max {
+                // A run longer than a line: break it where it overflows.
+                for c in token.chars() {
+                    let cw = self.width(c.encode_utf8(&mut [0; 4]), size);
+                    if w + cw > max && !line.is_empty() {
+                        lines.push(std::mem::take(&mut line));
+                        w = 0.0;
+                    }
+                    line.push(c);
+                    w += cw;
+                }
+                continue;
+            }
+            line.push_str(token);
+            w += tw;
         }
         lines.push(line);
         lines
+    }
+
+    /// Starts a new page unless `h` more fits on this one: keeps a block together.
+    fn keep(&mut self, h: f32) {
+        if self.y + h > PAGE_H - BOTTOM {
+            self.pages.push(Vec::new());
+            self.y = TOP;
+        }
     }
 
     fn advance(&mut self, h: f32) {
@@ -181,14 +227,16 @@ pub fn render(doc: &AgreementDocument, font_path: &Path) -> Result<Vec<u8>, Font
     l.paragraph("履行方式、时限：", false);
     l.paragraph(doc.performance_text(), true);
     l.paragraph(&doc.copies_clause(), true);
-    l.gap(1.0);
+    l.gap(0.5);
+    // The signatures, seal and date stay on one page.
+    l.keep((doc.parties.len() as f32 + 5.0) * BODY * LEADING);
     l.paragraph("当事人（签名或盖章）：", false);
     for p in &doc.parties {
         l.paragraph(&format!("{}　{}：＿＿＿＿＿＿＿＿", p.role, p.name), true);
     }
     l.gap(0.5);
     l.paragraph(&format!("人民调解员（签名）：{}　＿＿＿＿＿＿＿＿", doc.mediators.join("、")), false);
-    l.gap(1.0);
+    l.gap(0.5);
     l.right(&format!("{}（印章）", doc.committee), BODY);
     l.right(&doc.date_line(), BODY);
 
@@ -206,4 +254,15 @@ pub fn render(doc: &AgreementDocument, font_path: &Path) -> Result<Vec<u8>, Font
         page.finish();
     }
     document.finish().map_err(|e| FontError(format!("PDF: {e:?}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tokens;
+
+    #[test]
+    fn latin_runs_stay_whole_and_cjk_breaks_anywhere() {
+        assert_eq!(tokens("电话：139****0000，5月31日"), ["电", "话", "：", "139****0000", "，", "5", "月", "31", "日"]);
+        assert_eq!(tokens("编号 150103-2024-000001"), ["编", "号", " ", "150103-2024-000001"]);
+    }
 }
