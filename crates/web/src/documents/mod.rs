@@ -75,6 +75,11 @@ impl AgreementDocument {
         )
     }
 
+    /// A text's paragraphs, each set on its own with a first-line indent.
+    pub fn paragraphs<'a>(&self, text: &'a str) -> Vec<&'a str> {
+        text.lines().map(str::trim_end).filter(|l| !l.trim().is_empty()).collect()
+    }
+
     pub fn date_line(&self) -> String {
         self.date.clone().unwrap_or_else(|| "　　　　年　　月　　日".to_string())
     }

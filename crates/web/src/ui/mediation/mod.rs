@@ -14,6 +14,8 @@ use fengqiao_domain::model::mediation::{ConfirmationResult, Mediator, MediatorKi
 use fengqiao_domain::services::mediation::MediationFile;
 use uuid::Uuid;
 
+use fengqiao_domain::rules::calendar::local_date;
+
 use crate::AppState;
 use crate::auth::PageCaller;
 use crate::i18n::Lang;
@@ -191,9 +193,9 @@ fn build(l: Lang, f: MediationFile, candidates: Vec<Mediator>, now: DateTime<Utc
         parties: a
             .parties
             .iter()
-            .map(|p| SignRow { party_id: p.party_id.to_string(), label: name_of(&p.party_id), signed: p.signed_at.map(|t| l.datetime(&t)) })
+            .map(|p| SignRow { party_id: p.party_id.to_string(), label: name_of(&p.party_id), signed: p.signed_at.map(|t| date(l, local_date(t))) })
             .collect(),
-        mediator_signed: a.mediator_signed_at.map(|t| l.datetime(&t)),
+        mediator_signed: a.mediator_signed_at.map(|t| date(l, local_date(t))),
         effective: a.effective_on.map(|d| date(l, d)),
     });
     let (window, window_closed) = match (&f.window, &f.confirmation) {
@@ -226,7 +228,7 @@ fn build(l: Lang, f: MediationFile, candidates: Vec<Mediator>, now: DateTime<Utc
         window_closed,
         confirmation,
         now_local: local(&now),
-        today: fengqiao_domain::rules::calendar::local_date(now).to_string(),
+        today: local_date(now).to_string(),
         refused: None,
         error: None,
         typed: Vec::new(),
