@@ -31,6 +31,12 @@ pub fn router() -> axum::Router<AppState> {
         .route("/api/v1/cases/{id}/mediation/judicial-confirmation/result", post(decide))
 }
 
+/// A PDF document, as bytes.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+pub struct PdfFile(Vec<u8>);
+
 /// A case's whole mediation file.
 #[derive(Serialize, ToSchema)]
 pub struct MediationFileView {
@@ -143,7 +149,7 @@ pub async fn sign(State(state): State<AppState>, caller: ApiCaller, ApiPath(id):
 
 /// The agreement as an A4 PDF in the official layout, ID numbers masked.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/mediation/agreement.pdf", tag = "mediation", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, description = "The agreement", content_type = "application/pdf", body = Vec<u8>),
+    responses((status = 200, description = "The agreement", content_type = "application/pdf", body = PdfFile),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]

@@ -42,7 +42,9 @@ const BODY: f32 = 14.0;
 const LEADING: f32 = 1.6;
 
 /// Font files are tens of megabytes: read once per path, then shared.
-static LOADED: Mutex<Option<(PathBuf, Arc<Vec<u8>>, u32)>> = Mutex::new(None);
+/// A font file's path, its bytes and the face used in it.
+type LoadedFont = (PathBuf, Arc<Vec<u8>>, u32);
+static LOADED: Mutex<Option<LoadedFont>> = Mutex::new(None);
 
 fn load(path: &Path) -> Result<(Arc<Vec<u8>>, u32), FontError> {
     let mut cache = LOADED.lock().unwrap_or_else(|e| e.into_inner());

@@ -48,16 +48,23 @@ pub struct SignRow {
     pub signed: Option<String>,
 }
 
-pub struct AgreementRow {
+/// What the agreement form starts from: the agreement as stored, or a blank one naming all
+/// the case's parties.
+#[derive(Default)]
+pub struct AgreementDraftForm {
+    pub version: i64,
     pub number: String,
     pub committee: String,
-    pub version: i64,
     pub facts: String,
     pub terms: String,
     pub performance: String,
     pub due: String,
     pub party_ids: Vec<String>,
     pub mediator_values: Vec<String>,
+}
+
+pub struct AgreementRow {
+    pub number: String,
     pub mediators: String,
     pub parties: Vec<SignRow>,
     pub mediator_signed: Option<String>,
@@ -84,6 +91,7 @@ pub struct MediationSection {
     pub candidates: Vec<(String, String)>,
     pub parties: Vec<(String, String)>,
     pub agreement: Option<AgreementRow>,
+    pub draft: AgreementDraftForm,
     /// Signed by all: in force, frozen, and judicial confirmation may follow.
     pub agreement_effective: bool,
     /// The judicial-confirmation window, in words; `window_closed` when it has passed.
@@ -179,16 +187,22 @@ fn build(l: Lang, f: MediationFile, candidates: Vec<Mediator>, now: DateTime<Utc
             by: s.recorded_by_name.clone(),
         })
         .collect();
+    let draft = match &f.agreement {
+        Some(a) => AgreementDraftForm {
+            version: a.version,
+            number: a.number.clone(),
+            committee: a.committee.clone(),
+            facts: a.facts.clone(),
+            terms: a.terms.clone(),
+            performance: a.performance.clone(),
+            due: a.performance_due.map(|d| d.to_string()).unwrap_or_default(),
+            party_ids: a.parties.iter().map(|p| p.party_id.to_string()).collect(),
+            mediator_values: a.mediators.iter().map(mediator_value).collect(),
+        },
+        None => AgreementDraftForm { party_ids: f.parties.iter().map(|p| p.id.to_string()).collect(), ..Default::default() },
+    };
     let agreement = f.agreement.as_ref().map(|a| AgreementRow {
         number: a.number.clone(),
-        committee: a.committee.clone(),
-        version: a.version,
-        facts: a.facts.clone(),
-        terms: a.terms.clone(),
-        performance: a.performance.clone(),
-        due: a.performance_due.map(|d| d.to_string()).unwrap_or_default(),
-        party_ids: a.parties.iter().map(|p| p.party_id.to_string()).collect(),
-        mediator_values: a.mediators.iter().map(mediator_value).collect(),
         mediators: a.mediators.iter().map(|m| mediator_label(l, m)).collect::<Vec<_>>().join("、"),
         parties: a
             .parties
@@ -222,6 +236,7 @@ fn build(l: Lang, f: MediationFile, candidates: Vec<Mediator>, now: DateTime<Utc
         parties: f.parties.iter().map(|p| (p.id.to_string(), party_label(l, p))).collect(),
         can_apply: f.may_record && f.window.is_some() && f.confirmation.is_none(),
         can_decide: f.may_record && f.confirmation.as_ref().is_some_and(|j| j.result.is_none()),
+        draft,
         agreement_effective: agreement.as_ref().is_some_and(|a| a.effective.is_some()),
         agreement,
         window,
