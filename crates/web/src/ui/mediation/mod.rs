@@ -143,10 +143,18 @@ fn date(l: Lang, d: NaiveDate) -> String {
     }
 }
 
+/// `name（note）` in Chinese, `name (note)` in English.
+fn with_note(l: Lang, name: &str, note: &str) -> String {
+    match l {
+        Lang::ZhCn => format!("{name}（{note}）"),
+        Lang::En => format!("{name} ({note})"),
+    }
+}
+
 fn mediator_label(l: Lang, m: &Mediator) -> String {
     match m.kind {
         MediatorKind::Staff => m.name.clone(),
-        k => format!("{}（{}）", m.name, l.t(&format!("mediator-kind-{}", k.as_str()))),
+        k => with_note(l, &m.name, &l.t(&format!("mediator-kind-{}", k.as_str()))),
     }
 }
 
@@ -159,7 +167,7 @@ fn mediator_value(m: &Mediator) -> String {
 }
 
 fn party_label(l: Lang, p: &Party) -> String {
-    format!("{}（{}）", p.name, label(l, "party-role", p.role.as_str()))
+    with_note(l, &p.name, &label(l, "party-role", p.role.as_str()))
 }
 
 /// The section for a case's page; none for demands and hazards, which have no file.
