@@ -6,12 +6,12 @@ use fengqiao_domain::services::{NewAccount, operator};
 use crate::support::{PW, TestApp, csrf_in};
 use crate::ui::sign_in;
 
-async fn text(app: &TestApp, b: &reqwest::Client, path: &str) -> (u16, String) {
+pub(crate) async fn text(app: &TestApp, b: &reqwest::Client, path: &str) -> (u16, String) {
     let r = b.get(app.url(path)).send().await.unwrap();
     (r.status().as_u16(), r.text().await.unwrap())
 }
 
-async fn post(app: &TestApp, b: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> (u16, String, String) {
+pub(crate) async fn post(app: &TestApp, b: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> (u16, String, String) {
     let r = b.post(app.url(path)).form(form).send().await.unwrap();
     let status = r.status().as_u16();
     let location = r.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();

@@ -8,6 +8,7 @@ use serde_json::json;
 use crate::api_mediation::{dispute, id_number, mediators};
 use crate::support::{TestApp, csrf_in};
 use crate::ui::sign_in;
+use crate::ui_cases::{post, text};
 
 /// The text of a PDF, as poppler reads it: proof that the document holds real text.
 pub(crate) fn pdf_text(pdf: &[u8]) -> String {
@@ -23,18 +24,6 @@ pub(crate) fn pdf_text(pdf: &[u8]) -> String {
         .expect("pdftotext (Debian's poppler-utils; `cargo xtask test` installs it) reads the agreement back");
     assert!(out.status.success(), "pdftotext: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
-}
-
-async fn text(app: &TestApp, b: &reqwest::Client, path: &str) -> (u16, String) {
-    let r = b.get(app.url(path)).send().await.unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
-
-async fn post(app: &TestApp, b: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> (u16, String, String) {
-    let r = b.post(app.url(path)).form(form).send().await.unwrap();
-    let status = r.status().as_u16();
-    let location = r.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
-    (status, location, r.text().await.unwrap())
 }
 
 #[tokio::test]
