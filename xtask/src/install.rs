@@ -34,10 +34,11 @@ pub fn ensure(needs: Needs) -> Result<(), String> {
 }
 
 fn debian_packages(needs: Needs) -> Result<(), String> {
-    let mut wanted = Vec::new();
+    // The server sets agreement PDFs in Noto CJK; the tests read them back with pdftotext.
+    let mut wanted = vec!["fonts-noto-cjk", "poppler-utils"];
     if needs.browser {
         // Without the CJK fonts Chinese renders as boxes in screenshots.
-        wanted.extend(["chromium", "fonts-noto-cjk"]);
+        wanted.push("chromium");
     }
     if needs.postgres && crate::postgres::find_bin_dir().is_none() {
         wanted.push("postgresql");

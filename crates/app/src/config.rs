@@ -87,6 +87,8 @@ pub struct HttpConfig {
     pub cookie_secure: CookieSecure,
     pub trust_forwarded_for: bool,
     pub request_timeout_secs: u64,
+    /// The CJK font the server sets PDFs in (a .ttf, .otf or .ttc file).
+    pub pdf_font: PathBuf,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -163,6 +165,7 @@ impl Default for HttpConfig {
             cookie_secure: CookieSecure::Auto,
             trust_forwarded_for: web.trust_forwarded_for,
             request_timeout_secs: web.request_timeout_secs,
+            pdf_font: web.pdf_font,
         }
     }
 }
@@ -257,6 +260,7 @@ impl Config {
             request_timeout_secs: self.http.request_timeout_secs,
             max_upload_bytes: self.http.max_upload_bytes,
             max_attachment_request_bytes: self.attachments.max_request_bytes,
+            pdf_font: self.http.pdf_font.clone(),
             ..WebConfig::default()
         }
     }

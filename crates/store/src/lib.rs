@@ -10,6 +10,7 @@ mod cases;
 mod cases_rows;
 mod error;
 mod imports;
+mod mediation;
 mod postgres;
 mod registry;
 mod rows;

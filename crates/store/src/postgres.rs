@@ -95,3 +95,4 @@ crate::imports::impl_imports!(PgStore, sqlx::postgres::PgRow, PgConnection);
 crate::cases::impl_case_store!(PgStore, sqlx::postgres::PgRow, PgConnection);
 crate::attachments::impl_attachment_store!(PgStore, sqlx::postgres::PgRow, PgConnection, lock = " FOR UPDATE");
 crate::case_settings::impl_case_settings_store!(PgStore, sqlx::postgres::PgRow, PgConnection);
+crate::mediation::impl_mediation_store!(PgStore, sqlx::postgres::PgRow, PgConnection);

@@ -40,6 +40,10 @@ pub(crate) const SCOPED_PATH_COLUMNS: &[(&str, &str)] = &[
     ("cases", "handling_path"),
     ("case_parties", "area_path"),
     ("case_attachments", "area_path"),
+    ("mediation_sessions", "area_path"),
+    ("mediation_mediators", "area_path"),
+    ("mediation_agreements", "area_path"),
+    ("judicial_confirmations", "area_path"),
 ];
 
 pub(crate) fn prefix_upper(prefix: &str) -> String {

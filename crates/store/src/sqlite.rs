@@ -93,3 +93,4 @@ crate::imports::impl_imports!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnec
 crate::cases::impl_case_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
 crate::attachments::impl_attachment_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection, lock = "");
 crate::case_settings::impl_case_settings_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
+crate::mediation::impl_mediation_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);

@@ -11,6 +11,8 @@ mod case_settings;
 mod cases;
 #[path = "conformance/imports.rs"]
 mod imports;
+#[path = "conformance/mediation.rs"]
+mod mediation;
 #[path = "conformance/registry.rs"]
 mod registry;
 
@@ -62,7 +64,7 @@ pub(crate) fn audit(action: &str, path: &str) -> NewAudit {
     }
 }
 
-fn user(name: &str, home: &Area, role: Role) -> User {
+pub(crate) fn user(name: &str, home: &Area, role: Role) -> User {
     User {
         id: Uuid::now_v7(),
         username: Username::parse(name).unwrap(),

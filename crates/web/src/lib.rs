@@ -6,6 +6,7 @@ pub mod api;
 pub mod assets;
 pub mod attachments;
 pub mod auth;
+pub mod documents;
 pub mod error;
 pub mod exports;
 pub mod i18n;
@@ -47,6 +48,8 @@ pub struct WebConfig {
     /// Largest request that carries case attachments (several photos at once); each file is
     /// also held to the per-file limit of the attachment settings.
     pub max_attachment_request_bytes: usize,
+    /// A CJK font (TrueType, OpenType or a collection) for the PDFs the server makes.
+    pub pdf_font: std::path::PathBuf,
 }
 
 impl Default for WebConfig {
@@ -59,6 +62,7 @@ impl Default for WebConfig {
             max_upload_bytes: 20 * 1024 * 1024,
             max_import_rows: 200_000,
             max_attachment_request_bytes: 64 * 1024 * 1024,
+            pdf_font: documents::DEFAULT_FONT.into(),
         }
     }
 }

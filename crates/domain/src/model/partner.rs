@@ -50,6 +50,10 @@ string_enum!(
         LiaisonCadre => "liaison_cadre",
         BuildingHead => "building_head",
         EntranceHead => "entrance_head",
+        /// 特邀调解员: e.g. a retired judge in a labour-dispute room.
+        InvitedMediator => "invited_mediator",
+        /// 乡里乡亲: a neighbour trusted locally, who mediates as a volunteer.
+        VolunteerMediator => "volunteer_mediator",
     }
 );
 
@@ -109,8 +113,13 @@ impl PersonKind {
     /// The level of area this kind of person is assigned to.
     pub fn assigned_to(self) -> crate::model::AreaLevel {
         match self {
-            PersonKind::LiaisonCadre => crate::model::AreaLevel::Community,
+            // Mediation committees are set up by residents' committees.
+            PersonKind::LiaisonCadre | PersonKind::InvitedMediator | PersonKind::VolunteerMediator => crate::model::AreaLevel::Community,
             _ => crate::model::AreaLevel::Grid,
         }
+    }
+
+    pub fn is_mediator(self) -> bool {
+        matches!(self, PersonKind::InvitedMediator | PersonKind::VolunteerMediator)
     }
 }

@@ -10,6 +10,7 @@ mod attachments;
 mod case_settings;
 mod cases;
 mod imports;
+mod mediation;
 mod registry;
 mod workload;
 
@@ -18,6 +19,7 @@ pub use case_settings::{CaseSettingsStore, StoredCaseSettings};
 pub use cases::{CaseHistories, CaseHistory, CaseIntake, CaseQuery, CaseScope, CaseStore};
 pub use workload::{WorkloadRow, WorkloadStore};
 pub use imports::ImportJobStore;
+pub use mediation::MediationStore;
 pub use registry::{CipherUpdate, HouseholdQuery, Page, ProtectedColumn, RegistryBatch, RegistryStore, RegistryUpdates, ResidentQuery};
 
 use crate::error::Result;
@@ -59,7 +61,7 @@ pub struct BoundaryChange {
 
 #[async_trait]
 pub trait Store:
-    RegistryStore + ImportJobStore + CaseStore + AttachmentStore + CaseSettingsStore + WorkloadStore + Send + Sync + 'static
+    RegistryStore + ImportJobStore + CaseStore + AttachmentStore + CaseSettingsStore + WorkloadStore + MediationStore + Send + Sync + 'static
 {
     fn backend(&self) -> Backend;
     async fn migrate(&self) -> Result<()>;

@@ -5,6 +5,7 @@ pub mod audit_chain;
 pub mod boundary;
 pub mod calendar;
 pub mod deadline;
+pub mod mediation;
 pub mod password;
 pub mod throttle;
 pub mod workflow;

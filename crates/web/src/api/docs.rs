@@ -5,7 +5,7 @@ use axum::response::Html;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{accounts, areas, attachments, audit, auth, boundaries, case_queues, case_settings, cases, health, imports, registry};
+use super::{accounts, areas, attachments, audit, auth, boundaries, case_queues, case_settings, cases, health, imports, mediation, registry};
 use crate::error::Problem;
 
 #[derive(OpenApi)]
@@ -32,6 +32,8 @@ use crate::error::Problem;
         case_queues::bulk_assign, case_queues::workload,
         case_settings::create_category, case_settings::change_category, case_settings::limits, case_settings::put_limits,
         case_settings::years, case_settings::year, case_settings::add_year,
+        mediation::file, mediation::mediators, mediation::sessions, mediation::add_session, mediation::agreement, mediation::put_agreement,
+        mediation::sign, mediation::agreement_pdf, mediation::apply, mediation::decide,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
@@ -40,7 +42,8 @@ use crate::error::Problem;
          (name = "audit", description = "The append-only, hash-chained audit log"),
          (name = "registry", description = "Estates, buildings, households, residents (personal data masked), people who serve"),
          (name = "cases", description = "Disputes, demands and hazards: intake, the workflow's actions, timelines and queues (parties' personal data masked)"),
-         (name = "case settings", description = "Case categories, deadline limits and the working-day calendar, shared by every office and app node"))
+         (name = "case settings", description = "Case categories, deadline limits and the working-day calendar, shared by every office and app node"),
+         (name = "mediation", description = "A dispute's mediation file: sessions (调解笔录), the agreement (人民调解协议书) with its signatures and PDF, judicial confirmation (司法确认) within 30 days"))
 )]
 pub struct ApiDoc;
 

@@ -13,6 +13,7 @@ pub mod cases;
 mod docs;
 mod health;
 pub(crate) mod imports;
+pub mod mediation;
 pub mod registry;
 
 use axum::Router;
@@ -52,6 +53,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/calendar/years/{year}", get(case_settings::year))
         .route("/api/v1/cases/bulk-assign", post(case_queues::bulk_assign))
         .route("/api/v1/cases/workload", get(case_queues::workload))
+        .merge(mediation::router())
         .merge(registry::router())
 }
 

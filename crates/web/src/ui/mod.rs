@@ -8,6 +8,7 @@ mod cases;
 mod home;
 mod imports;
 mod maps;
+mod mediation;
 mod profile;
 pub(crate) mod registry;
 mod session;
@@ -48,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .merge(registry::router())
         .merge(cases::router())
         .merge(settings::router())
+        .merge(mediation::router())
 }
 
 /// Pages that take spreadsheet uploads, under their own body limit.
@@ -178,7 +180,7 @@ pub fn grantable_roles(l: Lang, caller: &PageCaller) -> Vec<(&'static str, Strin
 pub fn notice(l: Lang, ok: Option<&str>) -> Option<String> {
     const KNOWN: &[&str] = &[
         "area-created", "area-updated", "boundaries-imported", "account-created", "account-updated", "password-changed", "password-reset",
-        "person-created", "person-assigned", "person-unassigned", "organisation-created", "head-set", "case-reported", "case-acted", "attachments-added",
+        "person-created", "person-assigned", "person-unassigned", "organisation-created", "head-set", "case-reported", "case-acted", "attachments-added", "mediation-saved",
     ];
     ok.filter(|k| KNOWN.contains(k)).map(|k| l.t(&format!("ok-{k}")))
 }

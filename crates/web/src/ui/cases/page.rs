@@ -92,6 +92,8 @@ struct CasePage {
     can_attach: bool,
     attach_error: Option<String>,
     files_hint: String,
+    /// Disputes only: sessions, agreement, judicial confirmation.
+    mediation: Option<crate::ui::mediation::MediationSection>,
 }
 
 fn options<T: Copy>(l: Lang, prefix: &str, all: &[T], code: impl Fn(T) -> &'static str) -> Vec<(String, String)> {
@@ -186,7 +188,9 @@ pub(super) async fn show(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, i
     let attach_error = refusal.as_ref().filter(|r| r.action == ATTACH).map(|r| r.message.clone());
     let attachments = super::attachments::rows(l, &case, s.attachments(&c.actor, id).await?);
     let files_hint = super::attachments::files_hint(l, &s.attachments);
+    let mediation = crate::ui::mediation::section(state, l, c, &case).await;
     let page = CasePage {
+        mediation,
         base: Base::new(Some(c), "cases", &uri.to_string(), notice),
         csrf: c.csrf().to_string(),
         kind: label(l, "case-kind", case.kind.as_str()),

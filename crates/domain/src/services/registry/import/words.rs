@@ -63,6 +63,8 @@ pub fn person_kind(cell: &str) -> Option<PersonKind> {
         ("联络干部", LiaisonCadre), ("包联干部", LiaisonCadre), ("联系干部", LiaisonCadre), ("liaison cadre", LiaisonCadre),
         ("楼栋长", BuildingHead), ("楼长", BuildingHead), ("building head", BuildingHead),
         ("单元长", EntranceHead), ("entrance head", EntranceHead),
+        ("特邀调解员", InvitedMediator), ("invited mediator", InvitedMediator),
+        ("乡里乡亲", VolunteerMediator), ("志愿调解员", VolunteerMediator), ("volunteer mediator", VolunteerMediator),
     ];
     lookup(cell, WORDS)
 }
