@@ -42,11 +42,15 @@ pub struct CaseQuery {
     pub overdue_at: Option<DateTime<Utc>>,
     pub before: Option<Uuid>,
     pub limit: i64,
+    /// Only cases with an open supervision order (督办).
+    pub supervised: bool,
+    /// Only cases with an extension request waiting for a decision.
+    pub extension_pending: bool,
 }
 
 impl CaseQuery {
     pub fn new(scope: CaseScope, limit: i64) -> Self {
-        CaseQuery { scope, status: None, kind: None, category: None, handler_id: None, overdue_at: None, before: None, limit }
+        CaseQuery { scope, status: None, kind: None, category: None, handler_id: None, overdue_at: None, before: None, limit, supervised: false, extension_pending: false }
     }
 }
 

@@ -136,6 +136,10 @@ pub struct CaseListQuery {
     pub category: Option<String>,
     /// Only open cases past their deadline.
     pub overdue: Option<bool>,
+    /// Only cases with an open supervision order (督办).
+    pub supervised: Option<bool>,
+    /// Only cases with an extension request waiting for a decision.
+    pub extension_pending: Option<bool>,
     /// `next_after` of the previous page.
     pub after: Option<Uuid>,
     #[param(minimum = 1, maximum = 200)]
@@ -167,6 +171,8 @@ pub async fn list(State(state): State<AppState>, caller: ApiCaller, ApiQuery(q):
         kind: q.kind,
         category: q.category,
         overdue: q.overdue.unwrap_or(false),
+        supervised: q.supervised.unwrap_or(false),
+        extension_pending: q.extension_pending.unwrap_or(false),
         before: q.after,
         limit,
     };

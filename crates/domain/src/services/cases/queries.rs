@@ -42,6 +42,10 @@ pub struct CaseList {
     pub kind: Option<CaseKind>,
     pub category: Option<String>,
     pub overdue: bool,
+    /// Only cases with an open supervision order.
+    pub supervised: bool,
+    /// Only cases with an extension request waiting.
+    pub extension_pending: bool,
     pub before: Option<Uuid>,
     pub limit: i64,
 }
@@ -105,6 +109,8 @@ impl Services {
             handler_id: q.mine.then_some(actor.user_id),
             overdue_at: q.overdue.then(|| self.clock.now()),
             before: q.before,
+            supervised: q.supervised,
+            extension_pending: q.extension_pending,
             ..CaseQuery::new(scope, q.limit.clamp(1, MAX_PAGE))
         };
         self.store.cases(&query).await

@@ -31,6 +31,7 @@ pub struct Row {
     pub status_code: &'static str,
     pub deadline: Deadline,
     pub level: String,
+    pub supervised: bool,
 }
 
 #[derive(Template)]
@@ -41,6 +42,7 @@ struct QueuePage {
     queue: String,
     status: String,
     kind: String,
+    watch: String,
     queues: Vec<(&'static str, String)>,
     statuses: Vec<(&'static str, String)>,
     kinds: Vec<(&'static str, String)>,
@@ -58,6 +60,9 @@ pub struct QueueQuery {
     status: String,
     #[serde(default)]
     kind: String,
+    /// `supervised` or `extension`: cases with an open order or a pending request.
+    #[serde(default)]
+    watch: String,
     after: Option<Uuid>,
     ok: Option<String>,
 }
@@ -84,6 +89,8 @@ pub async fn list(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c):
                 mine: queue == "mine",
                 status,
                 kind,
+                supervised: q.watch == "supervised",
+                extension_pending: q.watch == "extension",
                 before: q.after,
                 limit: PAGE,
                 ..Default::default()
@@ -100,7 +107,8 @@ pub async fn list(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c):
     let now = s.clock.now();
     let tree = &s.cases.categories;
     let next_link = (cases.len() as i64 == PAGE).then(|| cases.last().map(|x| x.id)).flatten().map(|after| {
-        format!("/cases?q={}&status={}&kind={}&after={after}", urlencode(&queue), urlencode(&q.status), urlencode(&q.kind))
+        let (queue, status, kind, watch) = (urlencode(&queue), urlencode(&q.status), urlencode(&q.kind), urlencode(&q.watch));
+        format!("/cases?q={queue}&status={status}&kind={kind}&watch={watch}&after={after}")
     });
     let rows = cases
         .iter()
@@ -114,6 +122,7 @@ pub async fn list(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c):
             status_code: x.status.as_str(),
             deadline: Deadline::of(l, x, now),
             level: level_label(l, x.handling_level),
+            supervised: x.supervision.is_some(),
         })
         .collect();
     let page = QueuePage {
@@ -124,6 +133,7 @@ pub async fn list(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c):
         queue,
         status: q.status,
         kind: q.kind,
+        watch: q.watch,
         rows,
         next_link,
         error,
