@@ -53,6 +53,26 @@ macro_rules! impl_case_store {
             Ok(())
         }
 
+        /// Writes a case's workflow state if it is still at `expected_version`; false if it moved.
+        async fn update_case_in(conn: &mut $conn, c: &fengqiao_domain::model::case::Case, expected_version: i64) -> Result<bool, sqlx::Error> {
+            let done = sqlx::query(
+                "UPDATE cases SET handling_path = $1, status = $2, outcome = $3, handling_level = $4, received_from_level = $5, resolved_level = $6, \
+                 handler_id = $7, handler_name = $8, concluded_by = $9, verified_by = $10, satisfaction = $11, partner_room = $12, reopened = $13, \
+                 version = $14, accepted_at = $15, concluded_at = $16, closed_at = $17, updated_at = $18, deadline = $19, \
+                 supervision = $22, pending_extension = $23 \
+                 WHERE id = $20 AND version = $21",
+            )
+            .bind(c.handling_area_path()).bind(c.status.as_str()).bind(c.outcome.map(|o| o.as_str())).bind(c.handling_level.as_str())
+            .bind(c.received_from_level.map(|l| l.as_str())).bind(c.resolved_level.map(|l| l.as_str())).bind(c.handler_id).bind(&c.handler_name)
+            .bind(c.concluded_by).bind(c.verified_by).bind(c.satisfaction.map(|s| s.as_str())).bind(c.partner_room.map(|r| r.as_str()))
+            .bind(c.reopened).bind(c.version).bind(c.accepted_at).bind(c.concluded_at).bind(c.closed_at).bind(c.updated_at).bind(c.deadline)
+            .bind(c.id).bind(expected_version)
+            .bind(case_rows::json_of(&c.supervision)).bind(case_rows::json_of(&c.pending_extension))
+            .execute(&mut *conn)
+            .await?;
+            Ok(done.rows_affected() > 0)
+        }
+
         #[async_trait::async_trait]
         impl fengqiao_domain::ports::CaseStore for $store {
             async fn insert_case(&self, intake: &fengqiao_domain::ports::CaseIntake, audit: &fengqiao_domain::model::NewAudit) -> fengqiao_domain::Result<fengqiao_domain::model::case::Case> {
@@ -85,22 +105,7 @@ macro_rules! impl_case_store {
 
             async fn save_transition(&self, c: &fengqiao_domain::model::case::Case, expected_version: i64, entry: &fengqiao_domain::model::case::TimelineEntry, audit: &fengqiao_domain::model::NewAudit) -> fengqiao_domain::Result<()> {
                 $crate::shared::write_tx!(self, |tx| {
-                    let done = sqlx::query(
-                        "UPDATE cases SET handling_path = $1, status = $2, outcome = $3, handling_level = $4, received_from_level = $5, resolved_level = $6, \
-                         handler_id = $7, handler_name = $8, concluded_by = $9, verified_by = $10, satisfaction = $11, partner_room = $12, reopened = $13, \
-                         version = $14, accepted_at = $15, concluded_at = $16, closed_at = $17, updated_at = $18, deadline = $19, \
-                         supervision = $22, pending_extension = $23 \
-                         WHERE id = $20 AND version = $21",
-                    )
-                    .bind(c.handling_area_path()).bind(c.status.as_str()).bind(c.outcome.map(|o| o.as_str())).bind(c.handling_level.as_str())
-                    .bind(c.received_from_level.map(|l| l.as_str())).bind(c.resolved_level.map(|l| l.as_str())).bind(c.handler_id).bind(&c.handler_name)
-                    .bind(c.concluded_by).bind(c.verified_by).bind(c.satisfaction.map(|s| s.as_str())).bind(c.partner_room.map(|r| r.as_str()))
-                    .bind(c.reopened).bind(c.version).bind(c.accepted_at).bind(c.concluded_at).bind(c.closed_at).bind(c.updated_at).bind(c.deadline)
-                    .bind(c.id).bind(expected_version)
-                    .bind(case_rows::json_of(&c.supervision)).bind(case_rows::json_of(&c.pending_extension))
-                    .execute(&mut *tx)
-                    .await?;
-                    if done.rows_affected() == 0 {
+                    if !update_case_in(&mut *tx, c, expected_version).await? {
                         return Err(fengqiao_domain::DomainError::Conflict("error-case-version-stale").into());
                     }
                     insert_entry(&mut *tx, entry).await?;

@@ -7,6 +7,7 @@ mod cases;
 mod cases_rows;
 mod error;
 mod imports;
+mod oversight;
 mod postgres;
 mod registry;
 mod rows;

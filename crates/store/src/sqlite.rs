@@ -91,3 +91,4 @@ impl_store!(SqliteStore, Sqlite, sqlx::sqlite::SqliteRow, SqliteConnection, lock
 crate::registry::impl_registry_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
 crate::imports::impl_imports!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
 crate::cases::impl_case_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
+crate::oversight::impl_oversight_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);

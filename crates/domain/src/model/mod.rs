@@ -4,6 +4,7 @@ pub mod area;
 pub mod audit;
 pub mod case;
 pub mod import;
+pub mod notice;
 pub mod partner;
 pub mod place;
 pub mod resident;

@@ -8,10 +8,12 @@ use uuid::Uuid;
 
 mod cases;
 mod imports;
+mod oversight;
 mod registry;
 
 pub use cases::{CaseIntake, CaseQuery, CaseScope, CaseStore};
 pub use imports::ImportJobStore;
+pub use oversight::{AlertMaker, OversightStore};
 pub use registry::{CipherUpdate, HouseholdQuery, Page, ProtectedColumn, RegistryBatch, RegistryStore, RegistryUpdates, ResidentQuery};
 
 use crate::error::Result;
@@ -52,7 +54,7 @@ pub struct BoundaryChange {
 }
 
 #[async_trait]
-pub trait Store: RegistryStore + ImportJobStore + CaseStore + Send + Sync + 'static {
+pub trait Store: RegistryStore + ImportJobStore + CaseStore + OversightStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn migrate(&self) -> Result<()>;
     async fn ping(&self) -> Result<()>;

@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod boundaries;
 pub mod cases;
+pub mod oversight;
 pub mod registry;
 
 use std::sync::Arc;

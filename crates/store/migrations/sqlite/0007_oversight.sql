@@ -12,12 +12,13 @@ ALTER TABLE cases ADD COLUMN overdue_for TEXT;
 -- When the monitor found the case past `overdue_for`.
 ALTER TABLE cases ADD COLUMN overdue_since TEXT;
 CREATE INDEX cases_supervised ON cases(area_path, id) WHERE supervision IS NOT NULL;
+-- The monitor's scan: open cases with a running deadline.
+CREATE INDEX cases_running_deadline ON cases(deadline) WHERE status IN ('accepted', 'assigned', 'in_progress');
 CREATE INDEX cases_extension ON cases(area_path, id) WHERE pending_extension IS NOT NULL;
 
--- One row per recipient of an event; an event reaching someone twice (the handler is also a
--- supervisor of the tier) lands once.
+-- One row per recipient of an event, keyed by the event (a v7 UUID, so newest is highest):
+-- an event reaching someone twice (the handler is also a supervisor of the tier) lands once.
 CREATE TABLE notifications (
-    id          BLOB PRIMARY KEY,
     event_id    BLOB NOT NULL,
     user_id     BLOB NOT NULL REFERENCES users(id),
     kind        TEXT NOT NULL,
@@ -28,10 +29,9 @@ CREATE TABLE notifications (
     body        TEXT,
     created_at  TEXT NOT NULL,
     read_at     TEXT,
-    UNIQUE (event_id, user_id)
+    PRIMARY KEY (user_id, event_id)
 );
-CREATE INDEX notifications_user ON notifications(user_id, id);
-CREATE INDEX notifications_unread ON notifications(user_id, id) WHERE read_at IS NULL;
+CREATE INDEX notifications_unread ON notifications(user_id, event_id) WHERE read_at IS NULL;
 
 CREATE TABLE webhook_endpoints (
     id            BLOB PRIMARY KEY,
@@ -45,7 +45,6 @@ CREATE TABLE webhook_endpoints (
 -- One delivery per event and endpoint. A sender leases a row (lease_until) before posting,
 -- so two nodes never post the same delivery at once; an expired lease is taken over.
 CREATE TABLE webhook_deliveries (
-    id              BLOB PRIMARY KEY,
     endpoint_id     BLOB NOT NULL REFERENCES webhook_endpoints(id),
     event_id        BLOB NOT NULL,
     kind            TEXT NOT NULL,
@@ -58,7 +57,6 @@ CREATE TABLE webhook_deliveries (
     last_error      TEXT,
     delivered_at    TEXT,
     created_at      TEXT NOT NULL,
-    UNIQUE (endpoint_id, event_id)
+    PRIMARY KEY (endpoint_id, event_id)
 );
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE status = 'pending';
-CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries(endpoint_id, id);

@@ -5,7 +5,7 @@ use axum::response::Html;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{accounts, areas, audit, auth, boundaries, cases, health, imports, registry};
+use super::{accounts, areas, audit, auth, boundaries, cases, health, imports, oversight, registry};
 use crate::error::Problem;
 
 #[derive(OpenApi)]
@@ -28,6 +28,8 @@ use crate::error::Problem;
         imports::create, imports::get_one,
         registry::export::residents, registry::export::households, registry::export::estates, registry::export::people,
         cases::create, cases::list, cases::get_one, cases::timeline, cases::act, cases::reveal_party, cases::categories,
+        oversight::inbox, oversight::read_one, oversight::read_all,
+        oversight::webhooks, oversight::create_webhook, oversight::update_webhook, oversight::deliveries,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
@@ -35,7 +37,9 @@ use crate::error::Problem;
          (name = "accounts", description = "Staff accounts, roles and scope"),
          (name = "audit", description = "The append-only, hash-chained audit log"),
          (name = "registry", description = "Estates, buildings, households, residents (personal data masked), people who serve"),
-         (name = "cases", description = "Disputes, demands and hazards: intake, the workflow's actions, timelines and queues (parties' personal data masked)"))
+         (name = "cases", description = "Disputes, demands and hazards: intake, the workflow's actions, timelines and queues (parties' personal data masked)"),
+         (name = "inbox", description = "The caller's in-app notices (站内信)"),
+         (name = "webhooks", description = "Outbound webhook endpoints for other channels, signed with HMAC-SHA256"))
 )]
 pub struct ApiDoc;
 

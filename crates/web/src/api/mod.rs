@@ -10,11 +10,12 @@ pub mod cases;
 mod docs;
 mod health;
 pub(crate) mod imports;
+mod oversight;
 pub mod registry;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 
 use crate::AppState;
 
@@ -42,6 +43,12 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/cases/{id}/actions", post(cases::act))
         .route("/api/v1/cases/{id}/parties/{party_id}/reveal", post(cases::reveal_party))
         .route("/api/v1/case-categories", get(cases::categories))
+        .route("/api/v1/inbox", get(oversight::inbox))
+        .route("/api/v1/inbox/read-all", post(oversight::read_all))
+        .route("/api/v1/inbox/{id}/read", post(oversight::read_one))
+        .route("/api/v1/webhooks", get(oversight::webhooks).post(oversight::create_webhook))
+        .route("/api/v1/webhooks/{id}", patch(oversight::update_webhook))
+        .route("/api/v1/webhooks/{id}/deliveries", get(oversight::deliveries))
         .merge(registry::router())
 }
 

@@ -8,6 +8,7 @@ mod cases;
 mod home;
 mod imports;
 mod maps;
+mod oversight;
 mod profile;
 pub(crate) mod registry;
 mod session;
@@ -46,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .route("/audit", get(audit::page))
         .merge(registry::router())
         .merge(cases::router())
+        .merge(oversight::router())
 }
 
 /// Pages that take spreadsheet uploads, under their own body limit.
@@ -75,6 +77,9 @@ pub struct Nav {
     pub can_registry: bool,
     pub can_import: bool,
     pub can_cases: bool,
+    pub can_webhooks: bool,
+    /// Unread notices, for the badge on the inbox link.
+    pub unread: i64,
 }
 
 pub struct Base {
@@ -98,6 +103,8 @@ impl Base {
                 can_audit: c.actor.role.has(Permission::ViewAudit),
                 can_registry: c.actor.role.has(Permission::ViewRegistry),
                 can_cases: c.actor.role.has(Permission::ViewCases),
+                can_webhooks: oversight::can_webhooks(c),
+                unread: c.unread,
                 can_import: fengqiao_domain::model::ImportKind::ALL
                     .iter()
                     .any(|k| c.actor.role.has(fengqiao_domain::services::registry::import::permission(*k))),

@@ -5,6 +5,7 @@
 
 mod act;
 mod intake;
+pub(crate) mod notices;
 mod queries;
 
 use std::sync::Arc;
