@@ -16,7 +16,7 @@ use crate::cli::DataOptions;
 
 /// Environment keys that are settings; other `FENGQIAO_*` variables (the config file's path,
 /// test harness switches) are not, and must not trip the unknown-key check.
-const SETTING_KEYS: [&str; 7] = ["listen", "data_dir", "database_url", "http", "auth", "log", "privacy"];
+const SETTING_KEYS: [&str; 8] = ["listen", "data_dir", "database_url", "http", "auth", "log", "privacy", "oversight"];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -28,8 +28,28 @@ pub struct Config {
     pub http: HttpConfig,
     pub auth: AuthConfig,
     pub privacy: PrivacyConfig,
+    pub oversight: OversightConfig,
     /// A tracing filter, e.g. "info,sqlx=warn" or "debug".
     pub log: String,
+}
+
+/// The background job of oversight: the deadline monitor and the webhook sender.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OversightConfig {
+    /// Warn when this many working days or fewer remain before a deadline.
+    pub warn_working_days: u32,
+    /// Seconds between passes; every node runs them, the database keeps them from overlapping.
+    pub check_every_secs: u64,
+}
+
+impl Default for OversightConfig {
+    fn default() -> Self {
+        OversightConfig {
+            warn_working_days: fengqiao_domain::services::oversight::DEFAULT_WARN_WORKING_DAYS,
+            check_every_secs: 60,
+        }
+    }
 }
 
 /// Keys for personal data at rest (see `keys.rs`). Empty on SQLite means: use the key file
@@ -113,6 +133,7 @@ impl Default for Config {
             http: HttpConfig::default(),
             auth: AuthConfig::default(),
             privacy: PrivacyConfig::default(),
+            oversight: OversightConfig::default(),
             log: "info,sqlx=warn".to_string(),
         }
     }
