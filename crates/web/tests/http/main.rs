@@ -7,6 +7,7 @@ mod api_boundaries;
 mod api_cases;
 mod api_exports;
 mod api_imports;
+mod api_oversight;
 mod api_registry;
 mod api_serving;
 mod support;
