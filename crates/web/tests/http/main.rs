@@ -10,6 +10,7 @@ mod api_imports;
 mod api_oversight;
 mod api_registry;
 mod api_serving;
+mod api_webhooks;
 mod support;
 mod ui;
 mod ui_heads;
