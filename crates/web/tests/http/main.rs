@@ -16,6 +16,7 @@ mod ui;
 mod ui_heads;
 mod ui_imports;
 mod ui_map;
+mod ui_oversight;
 mod ui_cases;
 mod ui_people;
 mod ui_registry;
