@@ -7,6 +7,8 @@ mod boundaries;
 mod cases;
 #[path = "conformance/imports.rs"]
 mod imports;
+#[path = "conformance/oversight.rs"]
+mod oversight;
 #[path = "conformance/registry.rs"]
 mod registry;
 
@@ -58,7 +60,7 @@ pub(crate) fn audit(action: &str, path: &str) -> NewAudit {
     }
 }
 
-fn user(name: &str, home: &Area, role: Role) -> User {
+pub(crate) fn user(name: &str, home: &Area, role: Role) -> User {
     User {
         id: Uuid::now_v7(),
         username: Username::parse(name).unwrap(),
