@@ -391,6 +391,9 @@ fn clean(action: &CaseAction) -> Result<CaseAction> {
     })
 }
 
+/// The deadline a step sets: restarted for the tier (`None`) or moved by working days (`Some(n)`).
+type DueFn<'a> = dyn FnMut(&Case, Option<u32>) -> Option<DateTime<Utc>> + 'a;
+
 /// The state change alone. `due` gives the deadline when the clock restarts for the tier
 /// now handling the case (`None`), or the deadline moved by some working days (`Some(n)`).
 fn effect(
@@ -398,7 +401,7 @@ fn effect(
     action: &CaseAction,
     by: (Uuid, &str),
     now: DateTime<Utc>,
-    due: &mut dyn FnMut(&Case, Option<u32>) -> Option<DateTime<Utc>>,
+    due: &mut DueFn<'_>,
 ) -> Result<Case> {
     check_legal(case, action.kind())?;
     feasible(case, action.kind())?;
