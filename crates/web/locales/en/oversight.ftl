@@ -87,3 +87,4 @@ error-delivery-status = Unknown delivery status.
 delivery-status-pending = Pending
 delivery-status-delivered = Delivered
 delivery-status-failed = Failed
+case-extension-requested-days = { $what } ({ $days } working days)

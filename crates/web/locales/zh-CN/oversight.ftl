@@ -87,3 +87,4 @@ error-delivery-status = 发送状态无效。
 delivery-status-pending = 待发送
 delivery-status-delivered = 已送达
 delivery-status-failed = 发送失败
+case-extension-requested-days = { $what }（{ $days } 个工作日）

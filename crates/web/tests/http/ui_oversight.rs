@@ -91,7 +91,8 @@ async fn supervision_and_extension_through_the_case_page_and_the_inbox() {
         let (s, _, _) = post(&app, &street, &act, &[("csrf_token", &csrf), ("expected_version", "6"), ("action", "decide_extension"), ("approve", "true"), ("reason", "")]).await;
         assert_eq!(s, 303);
         let (_, page) = text(&app, &street, &case).await;
-        assert!(!page.contains("待审批的延期申请") && page.contains("审批延期"), "{page}");
+        assert!(!page.contains("待审批的延期申请") && page.contains("审批延期 · 同意延期"), "{page}");
+        assert!(page.contains("申请延期（5 个工作日）"), "the timeline says how long");
 
         // Read all, in English too.
         let (_, inbox) = text(&app, &grid, "/inbox?unread=1").await;

@@ -48,6 +48,19 @@ pub struct OversightNote {
     pub due: Option<String>,
 }
 
+/// What an extension step decided, which its note alone may not say.
+fn oversight_what(l: Lang, e: &fengqiao_domain::model::case::TimelineEntry) -> Option<String> {
+    let what = l.action(&format!("case.{}", e.kind.as_str()));
+    match e.action.as_ref()? {
+        CaseAction::RequestExtension { days, .. } => Some(l.t_args("case-extension-requested-days", &[("what", what), ("days", days.to_string())])),
+        CaseAction::DecideExtension { approve, .. } => {
+            let decision = l.t(if *approve { "case-extension-approve" } else { "case-extension-refuse" });
+            Some(format!("{what} · {decision}"))
+        }
+        _ => None,
+    }
+}
+
 fn oversight_notes(l: Lang, case: &Case) -> Vec<OversightNote> {
     let mut out = Vec::new();
     if let Some(o) = &case.supervision {
@@ -214,8 +227,8 @@ async fn show(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, id: Uuid, no
             .into_iter()
             .map(|e| TimelineRow {
                 when: l.datetime(&e.at),
+                what: oversight_what(l, &e).unwrap_or_else(|| l.action(&format!("case.{}", e.kind.as_str()))),
                 who: e.actor_name,
-                what: l.action(&format!("case.{}", e.kind.as_str())),
                 status: label(l, "case-status", e.to_status.as_str()),
                 level: e.from_level.filter(|f| *f != e.to_level).map(|_| level_label(l, e.to_level)),
                 note: e.note,
