@@ -25,7 +25,7 @@ pub fn post_json(addr: SocketAddr, path: &str, json: &str) -> std::io::Result<Re
     )
 }
 
-fn request(
+pub fn request(
     addr: SocketAddr,
     method: &str,
     path: &str,

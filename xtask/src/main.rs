@@ -18,7 +18,7 @@ const USAGE: &str = "usage:
   cargo xtask test  [--no-browser] [--no-schemathesis] [--no-install]
       Rust tests against a throwaway PostgreSQL, the browser suite on SQLite and
       PostgreSQL, and schemathesis against the API; ends with `N passed, N failed`.
-  cargo xtask bench [--no-install] [--city]
+  cargo xtask bench [--no-install] [--city | --intake]
       Release build under wrk; prints a table and updates BENCHMARKS.md.
       --city: the registry at Hohhot's size instead (generates target/city first
       if it is not there: several minutes).
@@ -36,7 +36,7 @@ fn main() -> ExitCode {
     let has = |flag: &str| flags.iter().any(|f| f == flag);
     let known: &[&str] = match command.as_str() {
         "test" => &["--no-browser", "--no-schemathesis", "--no-install"],
-        "bench" => &["--no-install", "--city"],
+        "bench" => &["--no-install", "--city", "--intake"],
         "gen" => return generate(flags),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
@@ -60,6 +60,7 @@ fn main() -> ExitCode {
         _ => bench::run(bench::Options {
             install: !has("--no-install"),
             city: has("--city"),
+            intake: has("--intake"),
         }),
     }
 }

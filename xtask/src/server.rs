@@ -94,6 +94,11 @@ impl DemoServer {
         self.addr
     }
 
+    /// The demo's data directory (SQLite database, key file).
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        self.dir.path().join("data")
+    }
+
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
     }

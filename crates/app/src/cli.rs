@@ -97,6 +97,22 @@ pub enum Command {
         Hohhot's size: 1.4 million households (about 3.45 million residents). The database must be empty; \
         `fengqiao serve` then runs it. `cargo xtask gen` builds the release binary and runs this.")]
     Gen(GenArgs),
+    /// Benchmark floor: write intakes straight through the store (used by `cargo xtask bench`).
+    #[command(hide = true)]
+    RawIntake(RawIntakeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RawIntakeArgs {
+    /// Cases to write
+    #[arg(long, default_value_t = 10_000)]
+    pub count: usize,
+    /// Writers at once, as many as the HTTP run's connections
+    #[arg(long, default_value_t = 16)]
+    pub concurrency: usize,
+    /// The area every case lies in
+    #[arg(long, default_value = "150103003030G01")]
+    pub area: String,
 }
 
 #[derive(Debug, Args)]

@@ -40,6 +40,20 @@ macro_rules! impl_case_store {
             Ok(())
         }
 
+        async fn insert_party(conn: &mut $conn, case: &fengqiao_domain::model::case::Case, p: &fengqiao_domain::model::case::Party, index: usize) -> Result<(), sqlx::Error> {
+            sqlx::query(
+                "INSERT INTO case_parties (id, case_id, position, role, kind, resident_id, name, id_cipher, id_hash, id_masked, \
+                 phone_cipher, phone_hash, phone_masked, area_path, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)",
+            )
+            .bind(p.id).bind(case.id).bind(index as i32 + 1).bind(p.role.as_str()).bind(p.kind.as_str()).bind(p.resident_id).bind(&p.name)
+            .bind(p.id_number.as_ref().map(|x| &x.cipher)).bind(p.id_number.as_ref().map(|x| &x.hash)).bind(p.id_number.as_ref().map(|x| &x.masked))
+            .bind(p.phone.as_ref().map(|x| &x.cipher)).bind(p.phone.as_ref().map(|x| &x.hash)).bind(p.phone.as_ref().map(|x| &x.masked))
+            .bind(&case.area_path).bind(p.created_at)
+            .execute(&mut *conn)
+            .await?;
+            Ok(())
+        }
+
         async fn insert_entry(conn: &mut $conn, e: &fengqiao_domain::model::case::TimelineEntry) -> Result<(), sqlx::Error> {
             sqlx::query(
                 "INSERT INTO case_timeline (case_id, version, at, actor_id, actor_name, kind, from_status, to_status, from_level, to_level, note, action, deadline) \
@@ -82,16 +96,7 @@ macro_rules! impl_case_store {
                     case.number = fengqiao_domain::model::case::CaseNumber::compose(&intake.district_code, intake.year, seq as u64)?;
                     insert_case_row(&mut *tx, &case).await?;
                     for (i, p) in intake.parties.iter().enumerate() {
-                        sqlx::query(
-                            "INSERT INTO case_parties (id, case_id, position, role, kind, resident_id, name, id_cipher, id_hash, id_masked, \
-                             phone_cipher, phone_hash, phone_masked, area_path, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)",
-                        )
-                        .bind(p.id).bind(case.id).bind(i as i32 + 1).bind(p.role.as_str()).bind(p.kind.as_str()).bind(p.resident_id).bind(&p.name)
-                        .bind(p.id_number.as_ref().map(|x| &x.cipher)).bind(p.id_number.as_ref().map(|x| &x.hash)).bind(p.id_number.as_ref().map(|x| &x.masked))
-                        .bind(p.phone.as_ref().map(|x| &x.cipher)).bind(p.phone.as_ref().map(|x| &x.hash)).bind(p.phone.as_ref().map(|x| &x.masked))
-                        .bind(&case.area_path).bind(p.created_at)
-                        .execute(&mut *tx)
-                        .await?;
+                        insert_party(&mut *tx, &case, p, i).await?;
                     }
                     insert_entry(&mut *tx, &intake.entry).await?;
                     let mut audit = audit.clone();
@@ -100,6 +105,32 @@ macro_rules! impl_case_store {
                     }
                     append_audit_in(&mut *tx, std::slice::from_ref(&audit)).await?;
                     case
+                })
+            }
+
+            async fn import_case_histories(&self, batch: &fengqiao_domain::ports::CaseHistories, audit: &fengqiao_domain::model::NewAudit) -> fengqiao_domain::Result<()> {
+                $crate::shared::write_tx!(self, |tx| {
+                    for h in &batch.cases {
+                        insert_case_row(&mut *tx, &h.case).await?;
+                        for (i, p) in h.parties.iter().enumerate() {
+                            insert_party(&mut *tx, &h.case, p, i).await?;
+                        }
+                        for e in &h.timeline {
+                            insert_entry(&mut *tx, e).await?;
+                        }
+                    }
+                    // Raised, never lowered: numbers taken in before the import stay taken.
+                    for (district, year, seq) in &batch.counters {
+                        sqlx::query(
+                            "INSERT INTO case_counters (district_code, year, last_seq) VALUES ($1, $2, $3) \
+                             ON CONFLICT (district_code, year) DO UPDATE SET last_seq = \
+                             CASE WHEN excluded.last_seq > case_counters.last_seq THEN excluded.last_seq ELSE case_counters.last_seq END",
+                        )
+                        .bind(district).bind(*year).bind(*seq)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    append_audit_in(&mut *tx, std::slice::from_ref(audit)).await?;
                 })
             }
 
@@ -139,12 +170,14 @@ macro_rules! impl_case_store {
                      AND ($5 IS NULL OR category = $5 OR substr(category, 1, length($5) + 1) = $5 || '.') \
                      AND ($6 IS NULL OR handler_id = $6) \
                      AND ($7 IS NULL OR (deadline < $7 AND status NOT IN ('concluded','verified','followed_up','closed','declined'))) \
-                     AND ($8 IS NULL OR id < $8) AND ($10 = 0 OR supervision IS NOT NULL) \
-                     AND ($11 = 0 OR pending_extension IS NOT NULL) ORDER BY id DESC LIMIT $9"
+                     AND ($8 IS NULL OR id < $8) AND ($10 IS NULL OR handling_level = $10) \
+                     AND ($11 IS NULL OR created_at >= $11) AND ($12 IS NULL OR created_at < $12) \
+                     AND ($13 = 0 OR supervision IS NOT NULL) AND ($14 = 0 OR pending_extension IS NOT NULL) ORDER BY id DESC LIMIT $9"
                 );
                 let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
                     .bind(path).bind(upper).bind(q.status.map(|s| s.as_str())).bind(q.kind.map(|k| k.as_str())).bind(&q.category)
                     .bind(q.handler_id).bind(q.overdue_at).bind(q.before).bind(q.limit)
+                    .bind(q.level.map(|l| l.as_str())).bind(q.taken_in_from).bind(q.taken_in_before)
                     .bind(i32::from(q.supervised)).bind(i32::from(q.extension_pending))
                     .fetch_all(self.reader()).await.map_err($crate::error::map)?;
                 rows.iter().map(case_rows::case).collect::<Result<_, _>>().map_err($crate::error::map)

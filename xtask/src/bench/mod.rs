@@ -2,6 +2,7 @@
 //! under wrk, with server and load pinned to different cores.
 
 pub mod city;
+mod intake;
 mod report;
 mod wrk;
 
@@ -22,6 +23,8 @@ pub struct Options {
     pub install: bool,
     /// Measure the registry at city scale instead of the demo's HTTP throughput.
     pub city: bool,
+    /// Measure case intake over HTTP beside the store's floor, on SQLite and PostgreSQL.
+    pub intake: bool,
 }
 
 pub fn run(opts: Options) -> ExitCode {
@@ -64,6 +67,18 @@ fn bench(opts: Options) -> Result<(), String> {
     let bin = binary("release");
     if opts.city {
         return bench_city(&bin, server_cpu, load_cpu, pin, cores);
+    }
+    if opts.intake {
+        let backends = intake::run(&bin, server_cpu, load_cpu)?;
+        let pin_note = if pin { "taskset -c 0 " } else { "" };
+        let ctx = report::Context {
+            date: query(Command::new("date").args(["-u", "+%Y-%m-%d"])).map(|d| d.trim().to_string()).unwrap_or_default(),
+            commit: commit(),
+            cpu: format!("{} ({cores} cores{})", cpu_model(), if pin { "" } else { ", unpinned" }),
+            server_command: format!("{pin_note}target/release/fengqiao demo --listen 127.0.0.1:<port> --data-dir <tmp> [--database-url <url>]"),
+            peak_rss_kib: None,
+        };
+        return write_section(report::Block::Intake, &report::intake_section(&ctx, &backends));
     }
     let mut server = DemoServer::start(Launch {
         binary: &bin,

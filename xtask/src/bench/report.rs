@@ -10,6 +10,7 @@ use super::wrk::Figures;
 pub enum Block {
     Http,
     City,
+    Intake,
 }
 
 impl Block {
@@ -17,6 +18,7 @@ impl Block {
         match self {
             Block::Http => "cargo xtask bench",
             Block::City => "cargo xtask bench --city",
+            Block::Intake => "cargo xtask bench --intake",
         }
     }
 
@@ -76,7 +78,36 @@ pub fn city_section(ctx: &Context, city: &super::city::CityFigures) -> String {
     s
 }
 
-fn table(s: &mut String, rows: &[Row]) {
+/// The intake block: HTTP beside the store's floor, per backend.
+pub fn intake_section(ctx: &Context, backends: &[super::intake::Backend]) -> String {
+    let mut s = String::from("## Taking cases in (`cargo xtask bench --intake`)\n\n");
+    s.push_str(&format!("Measured {} at commit `{}` on {}.\n\n", ctx.date, ctx.commit, ctx.cpu));
+    s.push_str(&format!(
+        "Server: `{}` on a fresh demo world. Over HTTP each request is a grid worker's bearer token checked, the body \
+         validated, two parties' phones encrypted and indexed, and the case, its parties, first timeline entry, number and \
+         audit row committed in one transaction. The floor is `fengqiao raw-intake`: the same rows, prepared and encrypted \
+         beforehand, written by the store with the same concurrency into the same database right after, without HTTP, \
+         token or validation. SQLite runs in WAL mode with `synchronous=NORMAL` (a commit survives the process dying; \
+         a power cut can lose the last few).\n\n",
+        ctx.server_command
+    ));
+    table(&mut s, backends.iter().map(|b| &b.http));
+    s.push_str("\n| floor: store only | rows | rows/s | p50 | p99 |\n|---|---:|---:|---:|---:|\n");
+    for b in backends {
+        s.push_str(&format!("| {} | {} | {:.0} | {:.2}ms | {:.2}ms |\n", b.name, b.raw.rows, b.raw.per_sec, b.raw.p50_ms, b.raw.p99_ms));
+    }
+    s.push_str("\nCommands:\n\n```sh\n");
+    for b in backends {
+        s.push_str(&b.http.command);
+        s.push('\n');
+        s.push_str(&b.raw_command);
+        s.push('\n');
+    }
+    s.push_str("```\n");
+    s
+}
+
+fn table<'a>(s: &mut String, rows: impl IntoIterator<Item = &'a Row>) {
     s.push_str("| request | requests/s | p50 | p99 | non-2xx | socket errors |\n");
     s.push_str("|---|---:|---:|---:|---:|---|\n");
     for r in rows {

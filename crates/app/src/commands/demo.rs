@@ -55,9 +55,13 @@ pub async fn run(config: &Config, db: &Database, demo_password: &str) -> anyhow:
     let started = std::time::Instant::now();
     let registry = demo::registry::load(services.store.as_ref(), &vault, services.clock.now()).await?;
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "demo registry loaded");
+    let started = std::time::Instant::now();
+    let cases = demo::cases::load(services.store.as_ref(), &vault, &services.cases, services.clock.now()).await?;
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "demo cases loaded");
     print!("{}", accounts_table(&services, demo_password).await?);
     println!();
     print!("{}", registry.lines());
+    print!("{}", cases.lines());
     println!();
     serve::serve(config, db, services).await?;
     Ok(ExitCode::SUCCESS)

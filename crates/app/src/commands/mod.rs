@@ -7,6 +7,7 @@ mod backup;
 mod demo;
 mod generate;
 mod keys;
+mod raw_intake;
 mod restore;
 mod serve;
 mod user;
@@ -49,6 +50,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Keys(KeysCommand::Rotate) => keys::rotate(&config, &db).await,
         Command::Area(AreaCommand::Import { file, under }) => area::import(&config, &db, &file, under.as_deref()).await,
         Command::Gen(args) => generate::run(&config, &db, &args).await,
+        Command::RawIntake(args) => raw_intake::run(&config, &db, &args).await,
     }
 }
 

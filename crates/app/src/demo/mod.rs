@@ -4,6 +4,7 @@
 
 mod accounts;
 pub mod boundaries;
+pub mod cases;
 pub mod city;
 mod names;
 mod orgs;

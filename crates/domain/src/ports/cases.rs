@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::error::Result;
 use crate::model::NewAudit;
-use crate::model::case::{Case, CaseKind, CaseNumber, CaseStatus, Party, TimelineEntry};
+use crate::model::case::{Case, CaseKind, CaseNumber, CaseStatus, HandlingLevel, Party, TimelineEntry};
 
 /// A new case as intake produced it. Its number is a placeholder: the store allocates the
 /// real one inside the transaction, from the counter of `district_code` and `year`.
@@ -18,6 +18,23 @@ pub struct CaseIntake {
     pub entry: TimelineEntry,
     pub district_code: String,
     pub year: i32,
+}
+
+/// One case as it stands with everything that led there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseHistory {
+    pub case: Case,
+    pub parties: Vec<Party>,
+    /// Oldest first, the intake included; it must replay to `case`.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// Finished histories written at once: the demo's and the city generator's. Numbers are
+/// already on the cases; `counters` holds, per district and year, the highest one used.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CaseHistories {
+    pub cases: Vec<CaseHistory>,
+    pub counters: Vec<(String, i32, i64)>,
 }
 
 /// Which cases a list covers.
@@ -40,6 +57,11 @@ pub struct CaseQuery {
     pub handler_id: Option<Uuid>,
     /// Only cases whose deadline passed before this instant and that are still open.
     pub overdue_at: Option<DateTime<Utc>>,
+    /// The tier handling it now.
+    pub level: Option<HandlingLevel>,
+    /// Taken in at or after this instant, and before `taken_in_before`: the intake period.
+    pub taken_in_from: Option<DateTime<Utc>>,
+    pub taken_in_before: Option<DateTime<Utc>>,
     pub before: Option<Uuid>,
     pub limit: i64,
     /// Only cases with an open supervision order (督办).
@@ -50,7 +72,21 @@ pub struct CaseQuery {
 
 impl CaseQuery {
     pub fn new(scope: CaseScope, limit: i64) -> Self {
-        CaseQuery { scope, status: None, kind: None, category: None, handler_id: None, overdue_at: None, before: None, limit, supervised: false, extension_pending: false }
+        CaseQuery {
+            scope,
+            status: None,
+            kind: None,
+            category: None,
+            handler_id: None,
+            overdue_at: None,
+            level: None,
+            taken_in_from: None,
+            taken_in_before: None,
+            before: None,
+            limit,
+            supervised: false,
+            extension_pending: false,
+        }
     }
 }
 
@@ -59,6 +95,9 @@ pub trait CaseStore: Send + Sync {
     /// Allocates the number, then writes the case, its parties, its first timeline entry and
     /// the audit row (whose `after.number` is filled in) at once. Answers the case as stored.
     async fn insert_case(&self, intake: &CaseIntake, audit: &NewAudit) -> Result<Case>;
+    /// Writes whole histories in one transaction with one audit row; the number counters are
+    /// raised to the highest number used, so later intakes continue after them.
+    async fn import_case_histories(&self, batch: &CaseHistories, audit: &NewAudit) -> Result<()>;
     /// Saves a transition: the case only if it is still at `expected_version` (else a
     /// conflict and nothing is written), its timeline entry and the audit row.
     async fn save_transition(&self, case: &Case, expected_version: i64, entry: &TimelineEntry, audit: &NewAudit) -> Result<()>;

@@ -11,7 +11,7 @@ mod imports;
 mod oversight;
 mod registry;
 
-pub use cases::{CaseIntake, CaseQuery, CaseScope, CaseStore};
+pub use cases::{CaseHistories, CaseHistory, CaseIntake, CaseQuery, CaseScope, CaseStore};
 pub use imports::ImportJobStore;
 pub use oversight::{AlertMaker, OversightStore};
 pub use registry::{CipherUpdate, HouseholdQuery, Page, ProtectedColumn, RegistryBatch, RegistryStore, RegistryUpdates, ResidentQuery};

@@ -229,6 +229,12 @@ pub fn end_of_day(date: NaiveDate) -> DateTime<Utc> {
     Shanghai.from_local_datetime(&t).single().expect("Asia/Shanghai has no gaps after 1991").with_timezone(&Utc)
 }
 
+/// Midnight at the start of `date` in Asia/Shanghai: where a period of local dates begins.
+pub fn start_of_day(date: NaiveDate) -> DateTime<Utc> {
+    let t = date.and_time(NaiveTime::MIN);
+    Shanghai.from_local_datetime(&t).single().expect("Asia/Shanghai has no gaps after 1991").with_timezone(&Utc)
+}
+
 /// Reads the CSV format of `data/cn-holidays-*.csv` (header `date,kind,name_zh,name_en`).
 pub fn parse_csv(text: &str) -> CalResult<Vec<CalendarDay>> {
     let mut rdr = csv::ReaderBuilder::new().has_headers(true).trim(csv::Trim::All).from_reader(text.as_bytes());

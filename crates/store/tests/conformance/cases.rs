@@ -8,7 +8,7 @@ use fengqiao_domain::model::case::{
     RiskLevel, TimelineEntry,
 };
 use fengqiao_domain::model::{Area, AreaLevel, Protected};
-use fengqiao_domain::ports::{CaseIntake, CaseQuery, CaseScope, Store};
+use fengqiao_domain::ports::{CaseHistories, CaseHistory, CaseIntake, CaseQuery, CaseScope, Store};
 use fengqiao_domain::rules::deadline::Deadlines;
 use fengqiao_domain::rules::workflow::{self, Context};
 use fengqiao_domain::services::operator;
@@ -315,5 +315,68 @@ async fn a_long_history_replays_from_the_stored_timeline() {
         let timeline = s.case_timeline(c.id).await.unwrap();
         assert_eq!(timeline.len(), 23);
         assert_eq!(workflow::replay(&intake_case, &timeline).unwrap(), stored, "{}: replay", db.name);
+    }
+}
+
+#[tokio::test]
+async fn whole_histories_are_imported_at_once_and_numbering_continues_after_them() {
+    for db in testing::all().await {
+        let s = db.store.as_ref();
+        let (_, grid) = grid(s).await;
+        // One intake before the import, which must keep its number.
+        let live = intake(&grid, "150103", CaseKind::Demand, "heating", "暖气不热");
+        s.insert_case(&live, &case_audit(&live.case)).await.unwrap();
+
+        let mut histories = Vec::new();
+        for (seq, year) in [(7, 2026), (41, 2024)] {
+            let i = intake(&grid, "150103", CaseKind::Dispute, "neighbour.noise", "噪音扰民");
+            let mut c = i.case.clone();
+            c.number = CaseNumber::compose("150103", year, seq).unwrap();
+            let (accepted, e2) = step(&c, CaseAction::Accept { note: None });
+            let mut accepted = accepted;
+            accepted.number = c.number.clone();
+            histories.push(CaseHistory { case: accepted, parties: i.parties.clone(), timeline: vec![i.entry.clone(), e2] });
+        }
+        let batch = CaseHistories {
+            cases: histories.clone(),
+            counters: vec![("150103".into(), 2026, 7), ("150103".into(), 2024, 41), ("150103".into(), 2025, 0)],
+        };
+        let head = s.audit_head().await.unwrap().0;
+        s.import_case_histories(&batch, &audit("demo.cases", &grid.path)).await.unwrap();
+        assert_eq!(s.audit_chain(head, 10).await.unwrap().len(), 1, "{}: one audit row for the batch", db.name);
+        for h in &histories {
+            assert_eq!(s.case_by_id(h.case.id).await.unwrap().as_ref(), Some(&h.case), "{}", db.name);
+            assert_eq!(s.case_timeline(h.case.id).await.unwrap(), h.timeline);
+            assert_eq!(s.case_parties(h.case.id).await.unwrap(), h.parties);
+        }
+        // Counters were raised to the numbers used, and never lowered.
+        let next = |year: i32| {
+            let mut i = intake(&grid, "150103", CaseKind::Demand, "heating", "暖气不热");
+            i.year = year;
+            i
+        };
+        let n = |c: Case| c.number.as_str().to_string();
+        assert_eq!(n(s.insert_case(&next(2026), &case_audit(&live.case)).await.unwrap()), "150103-2026-000008", "{}", db.name);
+        assert_eq!(n(s.insert_case(&next(2024), &case_audit(&live.case)).await.unwrap()), "150103-2024-000042");
+        let small = CaseHistories { cases: vec![], counters: vec![("150103".into(), 2026, 3)] };
+        s.import_case_histories(&small, &audit("demo.cases", &grid.path)).await.unwrap();
+        assert_eq!(n(s.insert_case(&next(2026), &case_audit(&live.case)).await.unwrap()), "150103-2026-000009");
+
+        // A batch with a duplicate number fails whole: nothing of it is written.
+        let i = intake(&grid, "150103", CaseKind::Dispute, "neighbour.noise", "重复编号");
+        let mut dup = i.case.clone();
+        dup.number = CaseNumber::compose("150103", 2026, 7).unwrap();
+        let fresh = intake(&grid, "150103", CaseKind::Dispute, "neighbour.noise", "新的一件");
+        let mut ok = fresh.case.clone();
+        ok.number = CaseNumber::compose("150103", 2026, 500).unwrap();
+        let bad = CaseHistories {
+            cases: vec![
+                CaseHistory { case: ok.clone(), parties: vec![], timeline: vec![fresh.entry.clone()] },
+                CaseHistory { case: dup, parties: vec![], timeline: vec![i.entry.clone()] },
+            ],
+            counters: vec![],
+        };
+        assert!(s.import_case_histories(&bad, &audit("demo.cases", &grid.path)).await.is_err(), "{}", db.name);
+        assert_eq!(s.case_by_id(ok.id).await.unwrap(), None, "{}: rolled back", db.name);
     }
 }

@@ -3,12 +3,13 @@
 //! every answer.
 
 use axum::Json;
+use chrono::NaiveDate;
 use axum::extract::State;
 use axum::http::StatusCode;
 use fengqiao_domain::DomainError;
 use fengqiao_domain::model::case::{
-    ActionKind, Case, CaseAction, CaseDraft, CaseKind, CaseStatus, Category, Channel, GeoPoint, NewParty, Party, PartyKind, PartyRole,
-    RiskLevel, TimelineEntry,
+    ActionKind, Case, CaseAction, CaseDraft, CaseKind, CaseStatus, Category, Channel, GeoPoint, HandlingLevel, NewParty, Party, PartyKind,
+    PartyRole, RiskLevel, TimelineEntry,
 };
 use fengqiao_domain::services::cases::{CaseList, CaseQueue, NewCase};
 use serde::{Deserialize, Serialize};
@@ -136,6 +137,16 @@ pub struct CaseListQuery {
     pub category: Option<String>,
     /// Only open cases past their deadline.
     pub overdue: Option<bool>,
+    /// The tier handling it now: `community`, `street` or `district`.
+    pub level: Option<HandlingLevel>,
+    /// Only cases this account handles.
+    pub assignee: Option<Uuid>,
+    /// Taken in on or after this date (Asia/Shanghai), `YYYY-MM-DD`.
+    #[param(value_type = Option<String>, format = Date, example = "2024-01-01")]
+    pub from: Option<NaiveDate>,
+    /// Taken in on or before this date (Asia/Shanghai), `YYYY-MM-DD`.
+    #[param(value_type = Option<String>, format = Date, example = "2024-12-31")]
+    pub to: Option<NaiveDate>,
     /// Only cases with an open supervision order (督办).
     pub supervised: Option<bool>,
     /// Only cases with an extension request waiting for a decision.
@@ -171,6 +182,10 @@ pub async fn list(State(state): State<AppState>, caller: ApiCaller, ApiQuery(q):
         kind: q.kind,
         category: q.category,
         overdue: q.overdue.unwrap_or(false),
+        level: q.level,
+        assignee: q.assignee,
+        from: q.from,
+        to: q.to,
         supervised: q.supervised.unwrap_or(false),
         extension_pending: q.extension_pending.unwrap_or(false),
         before: q.after,
@@ -239,6 +254,54 @@ pub async fn act(State(state): State<AppState>, caller: ApiCaller, ApiPath(id): 
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The body of `POST /api/v1/cases/{id}/actions/{action}`: the version the caller saw and
+/// the action's own fields, flat (what `CaseAction` lists under that action's name).
+#[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"expected_version": 3, "reason": "涉及多个社区，需街道协调"}))]
+pub struct NamedActRequest {
+    /// The case's `version` as the caller last saw it; if someone acted since, 409.
+    #[schema(minimum = 1)]
+    pub expected_version: i64,
+    /// The action's fields, e.g. `reason` for `escalate`, `handler_id` for `assign`,
+    /// `outcome` and `summary` for `conclude` (see the `CaseAction` schema).
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Takes one workflow action named in the path (the glossary's names: `accept`, `decline`,
+/// `assign`, `escalate`, `dispatch_down`, `return`, `put_in_backlog`, …). Same rules and
+/// answers as `POST /api/v1/cases/{id}/actions`: 409 with what is possible now, 403, 422.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/actions/{action}", tag = "cases", security(("bearer" = [])), request_body = NamedActRequest,
+    params(("id" = Uuid, Path), ("action" = ActionKind, Path, description = "The action's name")),
+    responses((status = 200, body = ActResult), (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn act_named(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiPath((id, name)): ApiPath<(Uuid, String)>,
+    ApiJson(req): ApiJson<NamedActRequest>,
+) -> Result<Json<ActResult>, ApiError> {
+    let kind = ActionKind::parse(&name)?;
+    if kind == ActionKind::Report {
+        // The intake is `POST /api/v1/cases`; it has no action form.
+        return Err(DomainError::invalid("action", "error-case-action").into());
+    }
+    let mut fields = req.fields;
+    // The path names the action; a body naming another one is a client error, not a choice.
+    match fields.get("action") {
+        Some(serde_json::Value::String(a)) if a == kind.as_str() => {}
+        None => {}
+        Some(_) => return Err(DomainError::invalid("action", "error-case-action").into()),
+    }
+    fields.insert("action".into(), serde_json::Value::String(kind.as_str().into()));
+    let action: CaseAction = serde_json::from_value(serde_json::Value::Object(fields)).map_err(|e| ApiError(DomainError::invalid("body", "error-json-fields"), Some(e.to_string())))?;
+    act(State(state), caller, ApiPath(id), ApiJson(ActRequest { expected_version: req.expected_version, action })).await
 }
 
 /// A party's full ID number or phone, for a stated reason. Needs the reveal permission in the

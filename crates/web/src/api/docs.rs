@@ -27,7 +27,7 @@ use crate::error::Problem;
         registry::serving::person, registry::serving::assign, registry::serving::unassign, registry::serving::set_head,
         imports::create, imports::get_one,
         registry::export::residents, registry::export::households, registry::export::estates, registry::export::people,
-        cases::create, cases::list, cases::get_one, cases::timeline, cases::act, cases::reveal_party, cases::categories,
+        cases::create, cases::list, cases::get_one, cases::timeline, cases::act, cases::act_named, cases::reveal_party, cases::categories,
         oversight::inbox, oversight::read_one, oversight::read_all,
         oversight::webhooks, oversight::create_webhook, oversight::update_webhook, oversight::deliveries,
     ),

@@ -41,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/cases/{id}", get(cases::get_one))
         .route("/api/v1/cases/{id}/timeline", get(cases::timeline))
         .route("/api/v1/cases/{id}/actions", post(cases::act))
+        .route("/api/v1/cases/{id}/actions/{action}", post(cases::act_named))
         .route("/api/v1/cases/{id}/parties/{party_id}/reveal", post(cases::reveal_party))
         .route("/api/v1/case-categories", get(cases::categories))
         .route("/api/v1/inbox", get(oversight::inbox))

@@ -4,6 +4,7 @@ mod api_accounts;
 mod api_areas;
 mod api_auth;
 mod api_boundaries;
+mod api_case_lists;
 mod api_cases;
 mod api_exports;
 mod api_imports;

@@ -1,11 +1,13 @@
 //! Reading cases: one case with its parties, a case's timeline, and the lists a caller
 //! works from (cases in an area, a tier's queue, the caller's own).
 
+use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::NOT_FOUND;
 use crate::error::{DomainError, Result};
-use crate::model::case::{ActionKind, Case, CaseKind, CaseStatus, CategoryCode, Party, TimelineEntry};
+use crate::model::case::{ActionKind, Case, CaseKind, CaseStatus, CategoryCode, HandlingLevel, Party, TimelineEntry};
+use crate::rules::calendar::start_of_day;
 use crate::ports::{CaseQuery, CaseScope};
 use crate::rules::access::{Actor, Permission};
 use crate::rules::workflow;
@@ -42,6 +44,14 @@ pub struct CaseList {
     pub kind: Option<CaseKind>,
     pub category: Option<String>,
     pub overdue: bool,
+    /// The tier handling it now.
+    pub level: Option<HandlingLevel>,
+    /// Only cases this account handles (any account; `mine` is the caller).
+    pub assignee: Option<Uuid>,
+    /// Taken in on or after this date (Asia/Shanghai).
+    pub from: Option<NaiveDate>,
+    /// Taken in on or before this date (Asia/Shanghai).
+    pub to: Option<NaiveDate>,
     /// Only cases with an open supervision order.
     pub supervised: bool,
     /// Only cases with an extension request waiting.
@@ -101,12 +111,23 @@ impl Services {
             CaseQueue::Area => CaseScope::Area(path),
             CaseQueue::Handling => CaseScope::Handling(path),
         };
+        if let (Some(from), Some(to)) = (q.from, q.to)
+            && from > to
+        {
+            return Err(DomainError::invalid("from", "error-period-inverted"));
+        }
+        if q.mine && q.assignee.is_some_and(|a| a != actor.user_id) {
+            return Err(DomainError::invalid("assignee", "error-case-assignee-and-mine"));
+        }
         let category = q.category.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(CategoryCode::parse).transpose()?;
         let query = CaseQuery {
             status: q.status,
             kind: q.kind,
             category: category.map(|c| c.as_str().to_string()),
-            handler_id: q.mine.then_some(actor.user_id),
+            handler_id: if q.mine { Some(actor.user_id) } else { q.assignee },
+            level: q.level,
+            taken_in_from: q.from.map(start_of_day),
+            taken_in_before: q.to.and_then(|d| d.succ_opt()).map(start_of_day),
             overdue_at: q.overdue.then(|| self.clock.now()),
             before: q.before,
             supervised: q.supervised,
