@@ -99,6 +99,15 @@ async fn an_upper_tier_supervises_and_decides_extensions() {
         let (_, page) = app.get(&street, "/api/v1/cases?supervised=true").await;
         assert!(page["items"].as_array().unwrap().is_empty());
 
+        // The same actions by name in the path, fields flat.
+        let id = case["id"].as_str().unwrap();
+        let (s, b) = app
+            .send(Method::POST, &street, &format!("/api/v1/cases/{id}/actions/supervise"), json!({"expected_version": 5, "instructions": "再次督办", "reply_by": null}))
+            .await;
+        assert_eq!(s, 200, "{}: {b}", app.backend);
+        let (s, b) = app.send(Method::POST, &grid, &format!("/api/v1/cases/{id}/actions/answer_supervision"), json!({"expected_version": 6, "answer": "已回复"})).await;
+        assert_eq!((s, b["case"]["supervision"].is_null()), (200, true), "{b}");
+
         // Extensions: asked by the handler, decided by the street, not twice at once.
         let (s, b) = act(&app, &grid, &case, json!({"action": "request_extension", "days": 0, "reason": "等待鉴定"})).await;
         assert_eq!((s, b["field"].as_str()), (422, Some("days")), "{b}");
@@ -125,7 +134,7 @@ async fn an_upper_tier_supervises_and_decides_extensions() {
         // The timeline names every step and replays to the case.
         let (_, timeline) = app.get(&grid, &format!("/api/v1/cases/{}/timeline", case["id"].as_str().unwrap())).await;
         let kinds: Vec<&str> = timeline.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
-        assert_eq!(kinds, ["report", "accept", "assign", "supervise", "answer_supervision", "request_extension", "decide_extension"]);
+        assert_eq!(kinds, ["report", "accept", "assign", "supervise", "answer_supervision", "supervise", "answer_supervision", "request_extension", "decide_extension"]);
         let id = uuid::Uuid::parse_str(case["id"].as_str().unwrap()).unwrap();
         let entries = app.services.store.case_timeline(id).await.unwrap();
         let stored = app.services.store.case_by_id(id).await.unwrap().unwrap();
