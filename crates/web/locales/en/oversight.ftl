@@ -88,3 +88,4 @@ delivery-status-pending = Pending
 delivery-status-delivered = Delivered
 delivery-status-failed = Failed
 case-extension-requested-days = { $what } ({ $days } working days)
+inbox-deadline = Deadline: { $date }

@@ -88,3 +88,4 @@ delivery-status-pending = 待发送
 delivery-status-delivered = 已送达
 delivery-status-failed = 发送失败
 case-extension-requested-days = { $what }（{ $days } 个工作日）
+inbox-deadline = 办理时限：{ $date }

@@ -8,6 +8,7 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use fengqiao_domain::model::Role;
+use fengqiao_domain::model::notice::NoticeKind;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -80,7 +81,11 @@ pub async fn inbox(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c)
             case_id: n.case_id,
             case_label: format!("{} {}", n.case_number.unwrap_or_default(), n.case_title.unwrap_or_default()),
             actor: n.actor_name,
-            body: n.body,
+            // The monitor's notices carry the deadline's date; say what it is.
+            body: match n.kind {
+                NoticeKind::DeadlineWarning | NoticeKind::Overdue => n.body.map(|d| l.t_args("inbox-deadline", &[("date", d)])),
+                _ => n.body,
+            },
             when: l.datetime(&n.created_at),
             unread: n.read_at.is_none(),
         })

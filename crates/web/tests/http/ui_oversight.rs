@@ -107,7 +107,17 @@ async fn supervision_and_extension_through_the_case_page_and_the_inbox() {
 
         // Queues filter on open orders.
         let (_, queue) = text(&app, &street, "/cases?q=area&watch=supervised").await;
-        assert!(!queue.contains(&format!("href=\"{case}\"")), "answered, no longer supervised");
+        let (_, all) = text(&app, &street, "/cases?q=area").await;
+        assert!(!queue.contains(&format!("href=\"{case}\"")) && all.contains(&format!("href=\"{case}\"")), "answered, no longer supervised");
+
+        // A deadline warning names its date.
+        app.clock.advance(chrono::Duration::days(40));
+        app.services.check_deadlines(1).await.unwrap();
+        // Weeks went by: sign in again.
+        let grid = app.browser();
+        sign_in(&app, &grid, "grid").await;
+        let (_, inbox) = text(&app, &grid, "/inbox?unread=1").await;
+        assert!(inbox.contains("事件已超期") && inbox.contains("办理时限：20"), "{inbox}");
     }
 }
 
