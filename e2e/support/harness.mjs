@@ -44,6 +44,12 @@ export async function newPage(browser, viewport = DESKTOP) {
   return { context, page };
 }
 
+// A phone page must never scroll sideways.
+export async function assertFitsWidth(page, width, what) {
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(wide <= width, `${what} scrolls sideways: ${wide}px`);
+}
+
 export function pathOf(page) {
   return new URL(page.url()).pathname;
 }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
-import { PHONE, eventually, launchBrowser, loginAs, withPage } from '../support/harness.mjs';
+import { PHONE, assertFitsWidth, eventually, launchBrowser, loginAs, withPage } from '../support/harness.mjs';
 
 async function assertNoSeriousViolations(page, what) {
   const { violations } = await new AxeBuilder({ page }).analyze();
@@ -12,8 +12,7 @@ async function assertNoSeriousViolations(page, what) {
 }
 
 async function assertFitsThePhone(page, what) {
-  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(wide <= PHONE.width, `${what} scrolls sideways: ${wide}px`);
+  await assertFitsWidth(page, PHONE.width, what);
 }
 
 describe('cases', () => {
@@ -39,10 +38,10 @@ describe('cases', () => {
       await page.selectOption('#nc-category', 'neighbour.water_leak');
       await page.fill('#nc-title', title);
       await page.fill('#nc-description', '楼上卫生间漏水至楼下，双方协商未果');
-      await page.fill('#nc-a-name', '王秀英');
-      await page.fill('#nc-a-phone', '13904710000');
-      await page.fill('#nc-r-name', '李建国');
-      await page.locator('form[action="/cases/new"] button[type=submit]').click();
+      await page.fill('#nc-p0-name', '王秀英');
+      await page.fill('#nc-p0-phone', '13904710000');
+      await page.fill('#nc-p1-name', '李建国');
+      await page.locator('#nc-form button.primary').click();
       await page.waitForURL((url) => /^\/cases\/[0-9a-f-]{36}$/.test(url.pathname) && url.searchParams.get('ok') === 'case-reported');
       await eventually(async () => assert.match(await page.locator('.notice').innerText(), /事件已上报/));
       assert.equal((await page.locator('main h1').innerText()).trim(), title);

@@ -9,6 +9,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use fengqiao_domain::rules::throttle::ThrottlePolicy;
 use fengqiao_domain::services::AuthSettings;
+use fengqiao_domain::services::cases::AttachmentSettings;
 use fengqiao_web::WebConfig;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -16,7 +17,7 @@ use crate::cli::DataOptions;
 
 /// Environment keys that are settings; other `FENGQIAO_*` variables (the config file's path,
 /// test harness switches) are not, and must not trip the unknown-key check.
-const SETTING_KEYS: [&str; 8] = ["listen", "data_dir", "database_url", "http", "auth", "log", "privacy", "oversight"];
+const SETTING_KEYS: [&str; 9] = ["listen", "data_dir", "database_url", "http", "auth", "log", "privacy", "attachments", "oversight"];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -28,6 +29,7 @@ pub struct Config {
     pub http: HttpConfig,
     pub auth: AuthConfig,
     pub privacy: PrivacyConfig,
+    pub attachments: AttachmentsConfig,
     pub oversight: OversightConfig,
     /// A tracing filter, e.g. "info,sqlx=warn" or "debug".
     pub log: String,
@@ -61,6 +63,39 @@ pub struct PrivacyConfig {
     pub keys: Vec<String>,
     /// Key of the keyed hashes used for exact lookup; never changes once data exists.
     pub index_key: String,
+}
+
+/// Case attachments (photos, PDFs): where their bytes are kept, and how many and how large.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AttachmentsConfig {
+    pub storage: BlobStorage,
+    /// Largest file, in bytes.
+    pub max_file_bytes: usize,
+    pub max_per_case: usize,
+    /// Largest upload request (several files at once).
+    pub max_request_bytes: usize,
+}
+
+/// `filesystem`: the data directory's `attachments/`, copied along by `fengqiao backup`.
+/// `database`: a table in the database, for several app nodes sharing PostgreSQL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BlobStorage {
+    Filesystem,
+    Database,
+}
+
+impl Default for AttachmentsConfig {
+    fn default() -> Self {
+        let limits = AttachmentSettings::default();
+        AttachmentsConfig {
+            storage: BlobStorage::Filesystem,
+            max_file_bytes: limits.max_bytes,
+            max_per_case: limits.max_per_case,
+            max_request_bytes: WebConfig::default().max_attachment_request_bytes,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -133,6 +168,7 @@ impl Default for Config {
             http: HttpConfig::default(),
             auth: AuthConfig::default(),
             privacy: PrivacyConfig::default(),
+            attachments: AttachmentsConfig::default(),
             oversight: OversightConfig::default(),
             log: "info,sqlx=warn".to_string(),
         }
@@ -219,6 +255,10 @@ impl Config {
                 bail!("invalid configuration: {name} must be positive, not {v}");
             }
         }
+        let at = &self.attachments;
+        if at.max_file_bytes == 0 || at.max_per_case == 0 || at.max_request_bytes < at.max_file_bytes {
+            bail!("invalid configuration: attachments.max_file_bytes and attachments.max_per_case must be positive, and max_request_bytes at least max_file_bytes");
+        }
         if self.http.max_body_bytes == 0 || self.http.max_upload_bytes == 0 || self.http.request_timeout_secs == 0 {
             bail!("invalid configuration: http.max_body_bytes, http.max_upload_bytes and http.request_timeout_secs must be positive");
         }
@@ -237,6 +277,7 @@ impl Config {
             trust_forwarded_for: self.http.trust_forwarded_for,
             request_timeout_secs: self.http.request_timeout_secs,
             max_upload_bytes: self.http.max_upload_bytes,
+            max_attachment_request_bytes: self.attachments.max_request_bytes,
             ..WebConfig::default()
         }
     }
@@ -252,6 +293,15 @@ impl Config {
                 max_per_address: a.max_failures_per_address,
             },
         }
+    }
+
+    pub fn attachment_settings(&self) -> AttachmentSettings {
+        AttachmentSettings { max_bytes: self.attachments.max_file_bytes, max_per_case: self.attachments.max_per_case }
+    }
+
+    /// The directory of attachment files when they are kept on the file system.
+    pub fn attachments_dir(&self) -> Option<PathBuf> {
+        (self.attachments.storage == BlobStorage::Filesystem).then(|| self.data_dir.join(fengqiao_store::ATTACHMENTS_DIR))
     }
 
     /// Which database this configuration names.
@@ -324,6 +374,7 @@ mod tests {
             // Loopback: plain HTTP must still allow logging in.
             assert!(!c.web_config().cookie_secure);
             assert_eq!(c.auth_settings().throttle, ThrottlePolicy::default());
+            assert_eq!(c.attachments_dir(), Some(PathBuf::from("./fengqiao-data/attachments")), "files under the data dir by default");
             Ok(())
         });
     }
@@ -347,6 +398,8 @@ mod tests {
             jail.set_env("FENGQIAO_DATA_DIR", "/srv/env");
             jail.set_env("FENGQIAO_HTTP__MAX_BODY_BYTES", "4096");
             jail.set_env("FENGQIAO_AUTH__FAILURE_WINDOW_MINUTES", "5");
+            jail.set_env("FENGQIAO_ATTACHMENTS__STORAGE", "database");
+            jail.set_env("FENGQIAO_ATTACHMENTS__MAX_PER_CASE", "5");
             // Not settings: must be ignored rather than rejected as unknown keys.
             jail.set_env("FENGQIAO_REQUIRE_PG", "1");
             jail.set_env("FENGQIAO_PG_BIN", "/usr/lib/postgresql/15/bin");
@@ -362,6 +415,9 @@ mod tests {
             assert_eq!(c.auth.failure_window_minutes, 5);
             assert_eq!(c.auth.token_lifetime_minutes, AuthConfig::default().token_lifetime_minutes);
             assert_eq!(c.database().unwrap(), Database::Postgres("postgres://u@h/db".into()));
+            assert_eq!(c.attachments.storage, BlobStorage::Database);
+            assert_eq!(c.attachments_dir(), None, "database storage keeps no files");
+            assert_eq!(c.attachment_settings().max_per_case, 5);
             let secret = Database::Postgres("postgres://u:secret@h:5432/db?sslmode=require".into());
             assert_eq!(secret.describe(), "PostgreSQL database h:5432/db");
             // Public address: cookies are Secure under `auto`.

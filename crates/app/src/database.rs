@@ -49,14 +49,24 @@ pub fn services(store: Arc<dyn Store>, config: &Config) -> anyhow::Result<Servic
     match crate::keys::vault(config) {
         Ok(vault) => services_with(store, config, vault),
         Err(_) if matches!(config.database()?, Database::Postgres(_)) => {
-            Ok(Services::without_personal_data(store, Arc::new(SystemClock), config.auth_settings()))
+            Ok(with_attachments(Services::without_personal_data(store, Arc::new(SystemClock), config.auth_settings()), config))
         }
         Err(e) => Err(e),
     }
 }
 
 pub fn services_with(store: Arc<dyn Store>, config: &Config, vault: fengqiao_domain::privacy::Vault) -> anyhow::Result<Services> {
-    Ok(Services::new(store, Arc::new(SystemClock), config.auth_settings(), Arc::new(vault)))
+    Ok(with_attachments(Services::new(store, Arc::new(SystemClock), config.auth_settings(), Arc::new(vault)), config))
+}
+
+/// Attachment limits and where the bytes go; the services keep them in the database unless
+/// the configuration names a directory.
+fn with_attachments(mut services: Services, config: &Config) -> Services {
+    services.attachments = config.attachment_settings();
+    match config.attachments_dir() {
+        Some(dir) => services.with_blobs(Arc::new(fengqiao_store::FsBlobStore::new(dir))),
+        None => services,
+    }
 }
 
 /// What a SQLite file holds, as far as the demo and restore commands care.

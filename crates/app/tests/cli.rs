@@ -199,10 +199,22 @@ async fn backup_and_restore_round_trip() {
     seed_real_world(&data).await;
     ok(&data, &["user", "add", "before", "--role", "grid_worker", "--area", "150103003", "--password", "secret-pass-1"]);
 
+    // An attachment file as the server keeps it, and a write that never finished.
+    let digest = "ab".repeat(32);
+    let blob = data.join("attachments").join("ab").join(&digest);
+    std::fs::create_dir_all(blob.parent().unwrap()).unwrap();
+    std::fs::write(&blob, b"\xFF\xD8\xFF a photo").unwrap();
+    std::fs::write(blob.parent().unwrap().join(".tmp-0190"), b"half").unwrap();
+
     let backup = dir.path().join("backup.db");
     let made = ok(&data, &["backup", backup.to_str().unwrap()]);
     assert!(made.stdout.contains("backed up") && made.stdout.contains("KiB"), "{made:?}");
+    assert!(made.stdout.contains("backed up 1 attachment files"), "{made:?}");
+    let copied = dir.path().join("backup.db.attachments").join("ab");
+    assert_eq!(std::fs::read(copied.join(&digest)).unwrap(), b"\xFF\xD8\xFF a photo");
+    assert!(!copied.join(".tmp-0190").exists(), "unfinished writes are not copied");
     fails(&data, &["backup", backup.to_str().unwrap()], 1, "already exists");
+    std::fs::remove_dir_all(data.join("attachments")).unwrap();
 
     ok(&data, &["user", "add", "after", "--role", "grid_worker", "--area", "150103003", "--password", "secret-pass-1"]);
     fails(&data, &["restore", backup.to_str().unwrap()], 1, "--force");
@@ -210,6 +222,8 @@ async fn backup_and_restore_round_trip() {
 
     let restored = ok(&data, &["restore", backup.to_str().unwrap(), "--force"]);
     assert!(restored.stdout.contains("audit chain intact"), "{restored:?}");
+    assert!(restored.stdout.contains("restored 1 attachment files"), "{restored:?}");
+    assert_eq!(std::fs::read(&blob).unwrap(), b"\xFF\xD8\xFF a photo", "the attachment files came back");
     assert_eq!(usernames(&data).await, ["before"]);
     let kept: Vec<PathBuf> = std::fs::read_dir(&data)
         .unwrap()

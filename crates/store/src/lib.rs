@@ -3,6 +3,8 @@
 //! code and SQL (`shared.rs`); they differ only in connection setup, how a write transaction
 //! begins, row locking, and backup.
 
+mod attachments;
+mod blobs;
 mod cases;
 mod cases_rows;
 mod error;
@@ -21,6 +23,7 @@ use std::sync::Arc;
 use fengqiao_domain::ports::Store;
 use fengqiao_domain::{DomainError, Result};
 
+pub use blobs::{ATTACHMENTS_DIR, FsBlobStore};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 

@@ -93,4 +93,5 @@ impl_store!(PgStore, Postgres, sqlx::postgres::PgRow, PgConnection, lock = " FOR
 crate::registry::impl_registry_store!(PgStore, sqlx::postgres::PgRow, PgConnection);
 crate::imports::impl_imports!(PgStore, sqlx::postgres::PgRow, PgConnection);
 crate::cases::impl_case_store!(PgStore, sqlx::postgres::PgRow, PgConnection);
+crate::attachments::impl_attachment_store!(PgStore, sqlx::postgres::PgRow, PgConnection, lock = " FOR UPDATE");
 crate::oversight::impl_oversight_store!(PgStore, sqlx::postgres::PgRow, PgConnection);

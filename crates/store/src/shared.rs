@@ -39,6 +39,7 @@ pub(crate) const SCOPED_PATH_COLUMNS: &[(&str, &str)] = &[
     ("cases", "area_path"),
     ("cases", "handling_path"),
     ("case_parties", "area_path"),
+    ("case_attachments", "area_path"),
 ];
 
 pub(crate) fn prefix_upper(prefix: &str) -> String {

@@ -91,4 +91,5 @@ impl_store!(SqliteStore, Sqlite, sqlx::sqlite::SqliteRow, SqliteConnection, lock
 crate::registry::impl_registry_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
 crate::imports::impl_imports!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
 crate::cases::impl_case_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
+crate::attachments::impl_attachment_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection, lock = "");
 crate::oversight::impl_oversight_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);

@@ -1,6 +1,8 @@
 //! One conformance suite for every `Store` method, run against each backend available
 //! (SQLite always; PostgreSQL when the test command provides a server).
 
+#[path = "conformance/attachments.rs"]
+mod attachments;
 #[path = "conformance/boundaries.rs"]
 mod boundaries;
 #[path = "conformance/cases.rs"]

@@ -37,8 +37,8 @@ pub fn status_of(e: &DomainError) -> StatusCode {
         DomainError::NotFound(_) => StatusCode::NOT_FOUND,
         DomainError::Invalid { key, .. } => match *key {
             "error-json-syntax" | "error-bad-request" => StatusCode::BAD_REQUEST,
-            "error-media-type" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "error-too-large" => StatusCode::PAYLOAD_TOO_LARGE,
+            "error-media-type" | "error-attachment-type" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "error-too-large" | "error-attachment-too-large" => StatusCode::PAYLOAD_TOO_LARGE,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         },
         DomainError::Forbidden(k) if *k == "error-csrf" => StatusCode::FORBIDDEN,

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod attachments;
 pub mod auth;
 pub mod error;
 pub mod exports;
@@ -44,6 +45,9 @@ pub struct WebConfig {
     pub max_upload_bytes: usize,
     /// Most data rows one imported sheet may have.
     pub max_import_rows: usize,
+    /// Largest request that carries case attachments (several photos at once); each file is
+    /// also held to the per-file limit of the attachment settings.
+    pub max_attachment_request_bytes: usize,
 }
 
 impl Default for WebConfig {
@@ -55,6 +59,7 @@ impl Default for WebConfig {
             request_timeout_secs: 30,
             max_upload_bytes: 20 * 1024 * 1024,
             max_import_rows: 200_000,
+            max_attachment_request_bytes: 64 * 1024 * 1024,
         }
     }
 }
@@ -76,8 +81,10 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     // Uploads get their own body limit on their own routes; everything else keeps the small one.
     let upload = DefaultBodyLimit::max(state.config.max_upload_bytes);
+    let attach = DefaultBodyLimit::max(state.config.max_attachment_request_bytes);
     let ui = ui::router()
         .merge(ui::uploads(upload))
+        .merge(ui::case_uploads(attach))
         .layer(middleware::from_fn_with_state(state.clone(), auth::browser_session));
     let max_body = state.config.max_body_bytes;
     let timeout = Duration::from_secs(state.config.request_timeout_secs.max(1));
@@ -85,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ui)
         .merge(api::router())
         .merge(api::uploads(upload))
+        .merge(api::case_uploads(attach))
         .route("/static/{*path}", get(assets::serve))
         .fallback(fallback)
         .with_state(state)

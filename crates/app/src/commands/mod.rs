@@ -40,7 +40,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::User(cmd) => user::run(&config, &db, cmd).await,
-        Command::Backup { dest } => backup::run(&db, &dest).await,
+        Command::Backup { dest } => backup::run(&config, &db, &dest).await,
         Command::Restore { src, force } => restore::run(&config, &db, &src, force).await,
         Command::Audit(AuditCommand::Verify) => audit::run(&config, &db).await,
         Command::Keys(KeysCommand::Generate) => {

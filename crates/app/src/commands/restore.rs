@@ -22,8 +22,25 @@ pub async fn run(config: &Config, db: &Database, src: &Path, force: bool) -> any
         Database::Postgres(url) => restore_postgres(db, url, src, force).await?,
     }
     println!("restored {} from {}", db.describe(), src.display());
+    restore_attachments(config, src)?;
     let store = database::open_or_create(db).await?;
     audit::verify(&database::services(store, config)?).await
+}
+
+/// Files beside the backup go back into the attachment directory; files already there stay,
+/// since a name is its content. Attachments kept in the database came back with it.
+fn restore_attachments(config: &Config, src: &Path) -> anyhow::Result<()> {
+    let from = super::backup::attachments_beside(src);
+    if !from.is_dir() {
+        return Ok(());
+    }
+    let Some(dir) = config.attachments_dir() else {
+        println!("{} was not restored: attachments are kept in the database by this configuration", from.display());
+        return Ok(());
+    };
+    let (files, bytes) = super::backup::copy_blobs(&from, &dir)?;
+    println!("restored {files} attachment files into {} ({})", dir.display(), super::backup::human_size(bytes));
+    Ok(())
 }
 
 fn refuse_overwrite(db: &Database) -> anyhow::Error {

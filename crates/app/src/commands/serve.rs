@@ -35,6 +35,9 @@ pub async fn serve(config: &Config, db: &Database, services: Services) -> anyhow
     let addr = listener.local_addr()?;
     let _pid_file = db.sqlite_dir().map(PidFile::create).transpose()?;
     let web = config.web_config();
+    if matches!(db, Database::Postgres(_)) && config.attachments_dir().is_some() {
+        tracing::warn!("attachment files are kept in this node's data directory: with several nodes set attachments.storage = \"database\"");
+    }
     if !web.cookie_secure && !addr.ip().is_loopback() {
         tracing::warn!("cookies are not marked Secure on a public address: serve over HTTPS and set http.cookie_secure");
     }

@@ -6,11 +6,13 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+mod attachments;
 mod cases;
 mod imports;
 mod oversight;
 mod registry;
 
+pub use attachments::{AttachmentStore, BlobStore, DatabaseBlobs};
 pub use cases::{CaseHistories, CaseHistory, CaseIntake, CaseQuery, CaseScope, CaseStore};
 pub use imports::ImportJobStore;
 pub use oversight::{AlertMaker, OversightStore};
@@ -54,7 +56,7 @@ pub struct BoundaryChange {
 }
 
 #[async_trait]
-pub trait Store: RegistryStore + ImportJobStore + CaseStore + OversightStore + Send + Sync + 'static {
+pub trait Store: RegistryStore + ImportJobStore + CaseStore + AttachmentStore + OversightStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn migrate(&self) -> Result<()>;
     async fn ping(&self) -> Result<()>;

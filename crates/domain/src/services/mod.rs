@@ -23,7 +23,7 @@ pub use auth::LoginOutcome;
 pub use boundaries::{AreaMap, BoundaryArea, BoundaryOutcome, BoundaryProblem, BoundaryReport, CODE_PROPERTIES, MAX_FEATURES};
 
 use crate::model::{NewAudit, Role};
-use crate::ports::{Clock, Store};
+use crate::ports::{BlobStore, Clock, DatabaseBlobs, Store};
 use crate::rules::access::Actor;
 use crate::rules::throttle::ThrottlePolicy;
 
@@ -57,15 +57,27 @@ pub struct Services {
     /// Categories, calendar and deadline limits for cases; the shipped defaults until an
     /// administrator's own are loaded.
     pub cases: cases::CaseSettings,
+    /// Limits on case attachments.
+    pub attachments: cases::AttachmentSettings,
+    /// Where attachment bytes are kept: the database unless the app chooses otherwise.
+    blobs: Arc<dyn BlobStore>,
 }
 
 impl Services {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, auth: AuthSettings, vault: Arc<crate::privacy::Vault>) -> Self {
-        Services { store, clock, auth, vault: Some(vault), cases: cases::CaseSettings::default() }
+        let blobs = Arc::new(DatabaseBlobs(store.clone()));
+        Services { store, clock, auth, vault: Some(vault), cases: cases::CaseSettings::default(), attachments: Default::default(), blobs }
     }
 
     pub fn without_personal_data(store: Arc<dyn Store>, clock: Arc<dyn Clock>, auth: AuthSettings) -> Self {
-        Services { store, clock, auth, vault: None, cases: cases::CaseSettings::default() }
+        let blobs = Arc::new(DatabaseBlobs(store.clone()));
+        Services { store, clock, auth, vault: None, cases: cases::CaseSettings::default(), attachments: Default::default(), blobs }
+    }
+
+    /// Keeps attachment bytes in `blobs` instead of the database.
+    pub fn with_blobs(mut self, blobs: Arc<dyn BlobStore>) -> Self {
+        self.blobs = blobs;
+        self
     }
 
     pub(crate) fn vault(&self) -> Result<&crate::privacy::Vault, crate::DomainError> {

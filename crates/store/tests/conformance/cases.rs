@@ -65,7 +65,7 @@ fn step(c: &Case, action: CaseAction) -> (Case, TimelineEntry) {
     (t.case, t.entry)
 }
 
-async fn grid(s: &dyn Store) -> (Vec<Area>, Area) {
+pub(crate) async fn grid(s: &dyn Store) -> (Vec<Area>, Area) {
     let t = tree(s).await;
     let grid = area("150103003030G01", AreaLevel::Grid, Some(&t[4]));
     s.insert_areas(std::slice::from_ref(&grid), &[]).await.unwrap();

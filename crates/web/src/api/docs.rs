@@ -5,7 +5,7 @@ use axum::response::Html;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{accounts, areas, audit, auth, boundaries, cases, health, imports, oversight, registry};
+use super::{accounts, areas, attachments, audit, auth, boundaries, cases, health, imports, oversight, registry};
 use crate::error::Problem;
 
 #[derive(OpenApi)]
@@ -28,6 +28,7 @@ use crate::error::Problem;
         imports::create, imports::get_one,
         registry::export::residents, registry::export::households, registry::export::estates, registry::export::people,
         cases::create, cases::list, cases::get_one, cases::timeline, cases::act, cases::act_named, cases::reveal_party, cases::categories,
+        attachments::upload, attachments::list, attachments::download,
         oversight::inbox, oversight::read_one, oversight::read_all,
         oversight::webhooks, oversight::create_webhook, oversight::update_webhook, oversight::deliveries,
     ),

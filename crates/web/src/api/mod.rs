@@ -3,6 +3,7 @@
 
 mod accounts;
 mod areas;
+pub(crate) mod attachments;
 mod audit;
 mod auth;
 pub(crate) mod boundaries;
@@ -58,6 +59,13 @@ pub fn uploads(limit: DefaultBodyLimit) -> Router<AppState> {
     Router::new()
         .route("/api/v1/imports", post(imports::create).layer(limit))
         .route("/api/v1/imports/{id}", get(imports::get_one))
+}
+
+/// Case attachments: uploads under their own body limit.
+pub fn case_uploads(limit: DefaultBodyLimit) -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/cases/{id}/attachments", get(attachments::list).post(attachments::upload).layer(limit))
+        .route("/api/v1/cases/{id}/attachments/{attachment_id}", get(attachments::download))
 }
 
 /// The shape of an area boundary, for the OpenAPI document.

@@ -55,6 +55,11 @@ pub fn uploads(limit: DefaultBodyLimit) -> Router<AppState> {
     imports::router(limit)
 }
 
+/// Case pages that take attachments (intake, the case's upload form), under their own limit.
+pub fn case_uploads(limit: DefaultBodyLimit) -> Router<AppState> {
+    cases::uploads(limit)
+}
+
 /// Whether htmx made this request: it then wants only the fragment it swaps in, not the
 /// whole page (the same handler serves both, so pages keep working without JavaScript).
 pub struct Htmx(pub bool);
@@ -176,7 +181,7 @@ pub fn grantable_roles(l: Lang, caller: &PageCaller) -> Vec<(&'static str, Strin
 pub fn notice(l: Lang, ok: Option<&str>) -> Option<String> {
     const KNOWN: &[&str] = &[
         "area-created", "area-updated", "boundaries-imported", "account-created", "account-updated", "password-changed", "password-reset",
-        "person-created", "person-assigned", "person-unassigned", "organisation-created", "head-set", "case-reported", "case-acted",
+        "person-created", "person-assigned", "person-unassigned", "organisation-created", "head-set", "case-reported", "case-acted", "attachments-added",
     ];
     ok.filter(|k| KNOWN.contains(k)).map(|k| l.t(&format!("ok-{k}")))
 }

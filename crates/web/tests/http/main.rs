@@ -1,6 +1,7 @@
 //! Every HTTP test in one binary (each file in tests/ would link separately).
 
 mod api_accounts;
+mod api_attachments;
 mod api_areas;
 mod api_auth;
 mod api_boundaries;
@@ -14,6 +15,7 @@ mod api_serving;
 mod api_webhooks;
 mod support;
 mod ui;
+mod ui_attachments;
 mod ui_heads;
 mod ui_imports;
 mod ui_map;

@@ -82,8 +82,14 @@ async fn seed(s: &Services) {
 
 impl TestApp {
     pub async fn start(db: TestDb, config: WebConfig) -> TestApp {
+        TestApp::start_with(db, config, |s| s).await
+    }
+
+    /// Like `start`, with the services changed first (limits, where blobs go).
+    pub async fn start_with(db: TestDb, config: WebConfig, adjust: impl FnOnce(Services) -> Services) -> TestApp {
         let clock = Arc::new(ManualClock(Mutex::new(fengqiao_domain::ports::SystemClock.now())));
         let services = Services::new(db.store.clone(), clock.clone(), AuthSettings::default(), std::sync::Arc::new(fengqiao_domain::privacy::Vault::for_tests()));
+        let services = adjust(services);
         seed(&services).await;
         let app = fengqiao_web::router(AppState::new(services.clone(), config));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -18,6 +18,15 @@ async fn post(app: &TestApp, b: &reqwest::Client, path: &str, form: &[(&str, &st
     (status, location, r.text().await.unwrap())
 }
 
+/// The intake form is multipart: its token rides in the action's query string.
+async fn post_intake(app: &TestApp, b: &reqwest::Client, fields: &[(&str, &str)]) -> (u16, String, String) {
+    let path = match fields.iter().find(|(k, _)| *k == "csrf_token") {
+        Some((_, t)) => format!("/cases/new?csrf_token={t}"),
+        None => "/cases/new".to_string(),
+    };
+    crate::ui_attachments::post_multipart(app, b, &path, fields, &[]).await
+}
+
 async fn area_id(app: &TestApp, code: &str) -> String {
     app.services.store.area_by_code(code).await.unwrap().unwrap().id.to_string()
 }
@@ -39,12 +48,12 @@ async fn intake(app: &TestApp, b: &reqwest::Client) -> String {
         ("address", "什拉门更小区3号楼"),
         ("channel", "grid_patrol"),
         ("risk", "ordinary"),
-        ("applicant_name", "王秀英"),
-        ("applicant_phone", "13904710000"),
-        ("respondent_name", "李建国"),
-        ("respondent_phone", ""),
+        ("p0_name", "王秀英"),
+        ("p0_phone", "13904710000"),
+        ("p1_name", "李建国"),
+        ("p1_phone", ""),
     ];
-    let (s, location, body) = post(app, b, "/cases/new", &fields).await;
+    let (s, location, body) = post_intake(app, b, &fields).await;
     assert_eq!(s, 303, "{}: {body}", app.backend);
     assert!(location.starts_with("/cases/") && location.ends_with("?ok=case-reported"), "{location}");
     location.trim_end_matches("?ok=case-reported").to_string()
@@ -169,24 +178,24 @@ async fn a_refused_intake_keeps_what_was_typed() {
             ("channel", "grid_patrol"),
             ("risk", "major"),
         ];
-        let (s, _, page) = post(&app, &b, "/cases/new", &fields).await;
+        let (s, _, page) = post_intake(&app, &b, &fields).await;
         assert_eq!(s, 422, "{}", app.backend);
         assert!(page.contains("role=\"alert\"") && page.contains("楼道堆放杂物，堵塞消防通道") && page.contains("value=\"3号楼2单元\""), "{page}");
         assert!(page.contains("value=\"major\" checked") && page.contains("value=\"hazard\" checked"));
         fields[3] = ("title", "");
         fields[2] = ("category", "fire");
-        let (s, _, page) = post(&app, &b, "/cases/new", &fields).await;
+        let (s, _, page) = post_intake(&app, &b, &fields).await;
         assert_eq!(s, 422);
         assert!(page.contains("标题需为 1 至 100 个字符"), "{page}");
 
         // A dispute with one side only.
-        let dispute = [("csrf_token", csrf.as_str()), ("kind", "dispute"), ("category", "neighbour"), ("title", "邻里噪音"), ("area_id", g01.as_str()), ("channel", "walk_in"), ("risk", "ordinary"), ("applicant_name", "王秀英")];
-        let (s, _, page) = post(&app, &b, "/cases/new", &dispute).await;
+        let dispute = [("csrf_token", csrf.as_str()), ("kind", "dispute"), ("category", "neighbour"), ("title", "邻里噪音"), ("area_id", g01.as_str()), ("channel", "walk_in"), ("risk", "ordinary"), ("p0_name", "王秀英")];
+        let (s, _, page) = post_intake(&app, &b, &dispute).await;
         assert_eq!(s, 422);
         assert!(page.contains("矛盾纠纷至少需要一名申请人和一名被申请人") && page.contains("value=\"王秀英\""));
 
         // Without the form token.
-        let (s, _, _) = post(&app, &b, "/cases/new", &dispute[1..]).await;
+        let (s, _, _) = post_intake(&app, &b, &dispute[1..]).await;
         assert_eq!(s, 403);
         let (_, area) = text(&app, &b, "/cases?q=area").await;
         assert!(area.contains("class=\"empty\""), "nothing was taken in");

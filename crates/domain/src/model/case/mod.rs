@@ -7,6 +7,7 @@
 //! shapes and checks each value on its own.
 
 mod action;
+mod attachment;
 mod category;
 mod oversight;
 mod party;
@@ -21,6 +22,7 @@ use crate::model::AreaLevel;
 use crate::model::partner::string_enum;
 
 pub use action::{ActionKind, CaseAction, TimelineEntry};
+pub use attachment::{ATTACHMENT_TOO_LARGE, ATTACHMENT_TYPE, Attachment, AttachmentType, check_file, sanitise_file_name};
 pub use category::{Category, CategoryCode, CategoryTree};
 pub use oversight::{ExtensionRequest, MAX_EXTENSION_DAYS, SupervisionOrder};
 pub use party::{CheckedParty, NewParty, Party, PartyKind, PartyRole, check_dispute_parties};

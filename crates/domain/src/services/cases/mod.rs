@@ -4,6 +4,7 @@
 //! audit row. Personal data of parties is protected with the vault and leaves masked.
 
 mod act;
+mod attachments;
 mod intake;
 pub(crate) mod notices;
 mod queries;
@@ -13,6 +14,7 @@ use std::sync::Arc;
 use serde_json::json;
 
 pub use act::ActOutcome;
+pub use attachments::{AttachmentSettings, NewAttachment};
 pub use intake::{NewCase, PARTY_ID_FIELD, PARTY_PHONE_FIELD};
 pub use queries::{CaseFile, CaseList, CaseQueue};
 

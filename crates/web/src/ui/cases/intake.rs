@@ -1,59 +1,63 @@
 //! `/cases/new`: taking a case in on a phone in under a minute. Sensible defaults do most of
-//! the typing: the caller's own grid, patrol as the channel for grid workers, ordinary risk.
+//! the typing: the caller's own grid, patrol as the channel for grid workers, ordinary risk,
+//! the applicant and respondent boxes laid out. Photos go in the same form (multipart; the
+//! CSRF token rides in the action's query string, as for every upload). A refused form comes
+//! back as typed with each error beside its input; only the chosen files must be picked again,
+//! which browsers do not allow a page to keep.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use fengqiao_domain::DomainError;
-use fengqiao_domain::model::case::{CaseDraft, CaseKind, Channel, NewParty, PartyKind, PartyRole, RiskLevel};
+use fengqiao_domain::model::case::{CaseKind, Channel, PartyKind, PartyRole, RiskLevel};
 use fengqiao_domain::model::{AreaLevel, Role};
 use fengqiao_domain::rules::access::Permission;
-use fengqiao_domain::services::cases::NewCase;
 use serde::Deserialize;
-use uuid::Uuid;
 
+use super::intake_form::{IntakeForm, PARTY_SLOTS, PartySlot};
 use super::label;
 use crate::AppState;
+use crate::attachments::{AttachmentForm, read_form};
 use crate::auth::{PageCaller, SignedIn};
-use crate::error::{PageError, PageForm};
+use crate::error::{PageError, status_of};
 use crate::i18n::Lang;
 use crate::ui::{Base, refused, render_with};
-
-/// What the form sends; every field a string, so a refused form comes back exactly as typed.
-#[derive(Deserialize, Default)]
-pub struct IntakeForm {
-    #[serde(default)]
-    pub kind: String,
-    #[serde(default)]
-    pub category: String,
-    #[serde(default)]
-    pub title: String,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub area_id: String,
-    #[serde(default)]
-    pub address: String,
-    #[serde(default)]
-    pub channel: String,
-    #[serde(default)]
-    pub risk: String,
-    #[serde(default)]
-    pub applicant_name: String,
-    #[serde(default)]
-    pub applicant_phone: String,
-    #[serde(default)]
-    pub respondent_name: String,
-    #[serde(default)]
-    pub respondent_phone: String,
-}
 
 pub struct CategoryGroup {
     pub kind: &'static str,
     pub name: String,
     /// (code, name); subcategories indented, since `<optgroup>` cannot nest.
     pub options: Vec<(String, String)>,
+}
+
+/// A registered resident a party can be linked to.
+pub struct ResidentMatch {
+    pub id: String,
+    pub name: String,
+    /// Masked ID number, so two people of one name can be told apart.
+    pub detail: String,
+}
+
+/// The resident-link control of one party box: a field for the id, or the matches of a
+/// search to choose from. The same fragment answers the htmx search.
+#[derive(Template)]
+#[template(path = "case_resident_matches.html")]
+pub struct ResidentLink {
+    l: Lang,
+    slot: usize,
+    value: String,
+    /// `None`: no search was made; `Some(empty)`: nobody matched.
+    matches: Option<Vec<ResidentMatch>>,
+}
+
+pub struct PartyBox {
+    pub slot: PartySlot,
+    pub title: String,
+    pub link: String,
+    /// Open on the page: filled in, refused, or one of the first two boxes.
+    pub open: bool,
 }
 
 #[derive(Template)]
@@ -63,12 +67,25 @@ struct IntakePage {
     base: Base,
     csrf: String,
     form: IntakeForm,
-    error: Option<String>,
+    /// Problems by input name; the first also heads the form.
+    errors: Vec<(String, String)>,
+    files_again: bool,
     kinds: Vec<(&'static str, String)>,
     groups: Vec<CategoryGroup>,
     areas: Vec<(String, String)>,
     channels: Vec<(&'static str, String)>,
     risks: Vec<(&'static str, String)>,
+    roles: Vec<(&'static str, String)>,
+    party_kinds: Vec<(&'static str, String)>,
+    parties: Vec<PartyBox>,
+    files_hint: String,
+    script: String,
+}
+
+impl IntakePage {
+    fn err(&self, input: &str) -> Option<&str> {
+        self.errors.iter().find(|(k, _)| k == input).map(|(_, v)| v.as_str())
+    }
 }
 
 /// Areas a case can be placed in: the caller's home area and what lies below it, down to
@@ -95,8 +112,47 @@ async fn area_choices(state: &AppState, c: &PageCaller) -> Result<Vec<(String, S
     Ok(out)
 }
 
-async fn show(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, mut form: IntakeForm, error: Option<String>, status: StatusCode) -> Result<Response, PageError> {
+/// Residents in the caller's scope whose name starts with `q`; none without the right to
+/// look residents up.
+async fn find_residents(state: &AppState, c: &PageCaller, q: &str) -> Vec<ResidentMatch> {
+    let q = q.trim();
+    if q.is_empty() || !c.actor.role.has(Permission::ViewRegistry) {
+        return Vec::new();
+    }
+    let found = state.services.residents(&c.actor, None, Some(q.to_string()), None, None, None, 8).await.unwrap_or_default();
+    found
+        .into_iter()
+        .map(|r| ResidentMatch { id: r.id.to_string(), name: r.name, detail: r.id_number.map(|x| x.masked).unwrap_or_default() })
+        .collect()
+}
+
+fn link(l: Lang, slot: &PartySlot, matches: Option<Vec<ResidentMatch>>) -> String {
+    let t = ResidentLink { l, slot: slot.index, value: slot.resident_id.clone(), matches };
+    t.render().unwrap_or_default()
+}
+
+struct Shown {
+    form: IntakeForm,
+    errors: Vec<(String, String)>,
+    /// A box whose resident search ran without JavaScript, and what it found.
+    found: Option<(usize, Vec<ResidentMatch>)>,
+    files_again: bool,
+    status: StatusCode,
+}
+
+impl Shown {
+    fn fresh() -> Self {
+        Shown { form: IntakeForm::fresh(), errors: Vec::new(), found: None, files_again: false, status: StatusCode::OK }
+    }
+}
+
+fn choices<T: Copy>(l: Lang, prefix: &str, all: &[T], code: impl Fn(T) -> &'static str) -> Vec<(&'static str, String)> {
+    all.iter().map(|x| (code(*x), label(l, prefix, code(*x)))).collect()
+}
+
+async fn show(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, shown: Shown) -> Result<Response, PageError> {
     c.actor.require(Permission::ReportCases)?;
+    let Shown { mut form, errors, mut found, files_again, status } = shown;
     let areas = area_choices(state, c).await?;
     if form.area_id.is_empty() {
         form.area_id = areas.first().map(|a| a.0.clone()).unwrap_or_default();
@@ -127,69 +183,103 @@ async fn show(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, mut form: In
                 .collect(),
         })
         .collect();
+    let parties = form
+        .parties
+        .iter()
+        .map(|slot| {
+            let matches = found.as_mut().filter(|(i, _)| *i == slot.index).map(|(_, m)| std::mem::take(m));
+            let refused = errors.iter().any(|(k, _)| k.starts_with(&format!("p{}_", slot.index)));
+            let open = slot.index < 2 || refused || matches.is_some() || !slot.name.is_empty() || !slot.phone.is_empty() || !slot.id_number.is_empty();
+            let title = l.t_args("intake-party-n", &[("n", (slot.index + 1).to_string())]);
+            PartyBox { link: link(l, slot, matches), slot: slot.clone(), title, open }
+        })
+        .collect();
+    let files_hint = super::attachments::files_hint(l, &state.services.attachments);
     let page = IntakePage {
         base: Base::new(Some(c), "cases", &uri.to_string(), None),
         csrf: c.csrf().to_string(),
         form,
-        error,
-        kinds: CaseKind::ALL.iter().map(|k| (k.as_str(), label(l, "case-kind", k.as_str()))).collect(),
+        errors,
+        files_again,
+        kinds: choices(l, "case-kind", CaseKind::ALL, CaseKind::as_str),
         groups,
         areas,
-        channels: Channel::ALL.iter().map(|x| (x.as_str(), label(l, "case-channel", x.as_str()))).collect(),
-        risks: RiskLevel::ALL.iter().map(|x| (x.as_str(), label(l, "case-risk", x.as_str()))).collect(),
+        channels: choices(l, "case-channel", Channel::ALL, Channel::as_str),
+        risks: choices(l, "case-risk", RiskLevel::ALL, RiskLevel::as_str),
+        roles: choices(l, "party-role", PartyRole::ALL, PartyRole::as_str),
+        party_kinds: choices(l, "party-kind", PartyKind::ALL, PartyKind::as_str),
+        parties,
+        files_hint,
+        script: crate::assets::url("intake.js"),
         l,
     };
     Ok(render_with(status, &page))
 }
 
 pub async fn form(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c): SignedIn) -> Result<Response, PageError> {
-    show(&state, l, &c, &uri, IntakeForm::default(), None, StatusCode::OK).await
+    show(&state, l, &c, &uri, Shown::fresh()).await
 }
 
-fn party(role: PartyRole, name: &str, phone: &str) -> Option<NewParty> {
-    // A side left blank is no party; a phone without a name still goes in, to be refused by name.
-    (!name.trim().is_empty() || !phone.trim().is_empty()).then(|| NewParty {
-        role,
-        kind: PartyKind::Person,
-        resident_id: None,
-        name: name.to_string(),
-        id_number: None,
-        phone: Some(phone.trim().to_string()).filter(|p| !p.is_empty()),
-    })
+#[derive(Deserialize)]
+pub struct MatchQuery {
+    slot: usize,
+    #[serde(flatten)]
+    rest: std::collections::HashMap<String, String>,
 }
 
-fn new_case(f: &IntakeForm) -> Result<NewCase, DomainError> {
-    let area_id = Uuid::parse_str(f.area_id.trim()).map_err(|_| DomainError::invalid("area_id", "error-area-not-found"))?;
-    let draft = CaseDraft {
-        kind: CaseKind::parse(&f.kind)?,
-        category: f.category.clone(),
-        title: f.title.clone(),
-        description: f.description.clone(),
-        area_id,
-        address: Some(f.address.clone()),
-        point: None,
-        channel: Channel::parse(&f.channel)?,
-        risk: RiskLevel::parse(&f.risk)?,
-        reporter_name: None,
+/// `/cases/new/residents?slot=N&pN_name=…`: the matches for one party box, for htmx to swap
+/// in without leaving the form.
+pub async fn resident_matches(State(state): State<AppState>, l: Lang, SignedIn(c): SignedIn, Query(q): Query<MatchQuery>) -> Result<Response, PageError> {
+    c.actor.require(Permission::ReportCases)?;
+    if q.slot >= PARTY_SLOTS {
+        return Err(DomainError::invalid("slot", "error-bad-request").into());
+    }
+    let name = q.rest.get(&format!("p{}_name", q.slot)).cloned().unwrap_or_default();
+    let slot = PartySlot { index: q.slot, ..Default::default() };
+    Ok(render_with(StatusCode::OK, &ResidentLink { l, slot: slot.index, value: String::new(), matches: Some(find_residents(&state, &c, &name).await) }))
+}
+
+/// What a refusal of the whole form shows, and with which status: 413 and 415 for files.
+fn refusal(l: Lang, form: &IntakeForm, e: &DomainError) -> Option<(String, String, StatusCode)> {
+    let status = match e {
+        DomainError::Invalid { .. } => status_of(e),
+        _ => refused(e)?,
     };
-    let parties = [party(PartyRole::Applicant, &f.applicant_name, &f.applicant_phone), party(PartyRole::Respondent, &f.respondent_name, &f.respondent_phone)]
-        .into_iter()
-        .flatten()
-        .collect();
-    Ok(NewCase { draft, parties })
+    Some((form.input_for(e), l.t(e.code()), status))
 }
 
-pub async fn create(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c): SignedIn, PageForm(f): PageForm<IntakeForm>) -> Result<Response, PageError> {
-    let result = match new_case(&f) {
-        Ok(new) => state.services.report_case(&c.actor, new).await,
-        Err(e) => Err(e),
+pub async fn create(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c): SignedIn, body: Result<Multipart, MultipartRejection>) -> Result<Response, PageError> {
+    let mut sent = AttachmentForm::default();
+    let read = match body {
+        Ok(m) => read_form(m, &state.services.attachments, &mut sent).await,
+        Err(_) => Err(DomainError::invalid("form", "error-bad-request")),
     };
-    match result {
+    let form = IntakeForm::from_fields(&sent.fields);
+    let had_files = !sent.files.is_empty();
+    let again = |form, errors, status| Shown { form, errors, found: None, files_again: had_files, status };
+    if let Err(e) = read {
+        let Some((input, message, status)) = refusal(l, &form, &e) else { return Err(e.into()) };
+        return show(&state, l, &c, &uri, again(form, vec![(input, message)], status)).await;
+    }
+    // The no-JavaScript resident search: the form comes back with the matches to choose from.
+    if let Some(slot) = sent.field("find").and_then(|v| v.parse::<usize>().ok()).filter(|s| *s < PARTY_SLOTS) {
+        let found = find_residents(&state, &c, &form.parties[slot].name).await;
+        let shown = Shown { found: Some((slot, found)), ..again(form, Vec::new(), StatusCode::OK) };
+        return show(&state, l, &c, &uri, shown).await;
+    }
+    let new = match form.to_case() {
+        Ok(new) => new,
+        Err(problems) => {
+            let errors = problems.into_iter().map(|(input, e)| (input, l.t(e.code()))).collect();
+            return show(&state, l, &c, &uri, again(form, errors, StatusCode::UNPROCESSABLE_ENTITY)).await;
+        }
+    };
+    match state.services.report_case_with(&c.actor, new, &sent.files).await {
         // Volunteer heads report but do not browse cases; they go home with the notice.
-        Ok((case, _)) if c.actor.role.has(Permission::ViewCases) => Ok(Redirect::to(&format!("/cases/{}?ok=case-reported", case.id)).into_response()),
+        Ok((case, _, _)) if c.actor.role.has(Permission::ViewCases) => Ok(Redirect::to(&format!("/cases/{}?ok=case-reported", case.id)).into_response()),
         Ok(_) => Ok(Redirect::to("/?ok=case-reported").into_response()),
-        Err(e) => match refused(&e) {
-            Some(status) => show(&state, l, &c, &uri, f, Some(l.t(e.code())), status).await,
+        Err(e) => match refusal(l, &form, &e) {
+            Some((input, message, status)) => show(&state, l, &c, &uri, again(form, vec![(input, message)], status)).await,
             None => Err(e.into()),
         },
     }

@@ -1,11 +1,14 @@
 //! Case pages: the queues, intake from a phone, and the case with its timeline and the
 //! actions allowed now. Everything posts a plain form and works without JavaScript.
 
+mod attachments;
 mod intake;
+mod intake_form;
 mod page;
 mod queue;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use fengqiao_domain::model::case::{Case, CaseKind, CategoryTree, HandlingLevel};
 
@@ -15,9 +18,17 @@ use crate::i18n::Lang;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/cases", get(queue::list))
-        .route("/cases/new", get(intake::form).post(intake::create))
+        .route("/cases/new/residents", get(intake::resident_matches))
+        .route("/cases/{id}/attachments/{attachment_id}", get(attachments::download))
         .route("/cases/{id}", get(page::page))
         .route("/cases/{id}/act", post(page::act))
+}
+
+/// Forms that carry files, under the attachment body limit.
+pub fn uploads(limit: DefaultBodyLimit) -> Router<AppState> {
+    Router::new()
+        .route("/cases/new", get(intake::form).post(intake::create).layer(limit))
+        .route("/cases/{id}/attachments", post(attachments::upload).layer(limit))
 }
 
 /// Labels of the domain's string enums: one key per value, `{prefix}-{value}` with dashes.

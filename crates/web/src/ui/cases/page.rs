@@ -84,6 +84,17 @@ pub struct PartyRow {
     pub phone: Option<String>,
 }
 
+/// An attachment as the case page lists it.
+pub struct AttachmentRow {
+    pub url: String,
+    pub name: String,
+    /// Drawn as a thumbnail; other files are links.
+    pub thumbnail: bool,
+    /// What a file that is no thumbnail is, on its tile (PDF, HEIC).
+    pub tile: &'static str,
+    pub about: String,
+}
+
 pub struct TimelineRow {
     pub when: String,
     pub who: String,
@@ -115,6 +126,11 @@ struct CasePage {
     oversight: Vec<OversightNote>,
     /// A refusal that concerns the whole case (someone acted first), above the forms.
     conflict: Option<String>,
+    attachments: Vec<AttachmentRow>,
+    /// The upload form, for those who may add files.
+    can_attach: bool,
+    attach_error: Option<String>,
+    files_hint: String,
 }
 
 fn options<T: Copy>(l: Lang, prefix: &str, all: &[T], code: impl Fn(T) -> &'static str) -> Vec<(String, String)> {
@@ -182,15 +198,18 @@ async fn action_form(state: &AppState, l: Lang, c: &PageCaller, case: &Case, a: 
     ActionForm { name: a.as_str(), label: label(l, "case-do", a.as_str()), fields, error: None }
 }
 
-/// What a refused form brings back: which action, what was typed, and why.
-struct Refusal {
-    action: String,
-    typed: Vec<(String, String)>,
-    message: String,
-    stale: bool,
+/// What a refused form brings back: which action, what was typed, and why. The upload form
+/// is the action `ATTACH`.
+pub(super) struct Refusal {
+    pub action: String,
+    pub typed: Vec<(String, String)>,
+    pub message: String,
+    pub stale: bool,
 }
 
-async fn show(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, id: Uuid, notice: Option<String>, refusal: Option<Refusal>, status: StatusCode) -> Result<Response, PageError> {
+pub(super) const ATTACH: &str = "attach";
+
+pub(super) async fn show(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, id: Uuid, notice: Option<String>, refusal: Option<Refusal>, status: StatusCode) -> Result<Response, PageError> {
     let s = &state.services;
     let file = s.case_file(&c.actor, id).await?;
     let timeline = s.case_timeline(&c.actor, id).await?;
@@ -206,7 +225,13 @@ async fn show(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, id: Uuid, no
         }
         actions.push(form);
     }
-    let conflict = refusal.as_ref().filter(|r| r.stale || !file.allowed.iter().any(|a| a.as_str() == r.action)).map(|r| r.message.clone());
+    let conflict = refusal
+        .as_ref()
+        .filter(|r| r.action != ATTACH && (r.stale || !file.allowed.iter().any(|a| a.as_str() == r.action)))
+        .map(|r| r.message.clone());
+    let attach_error = refusal.as_ref().filter(|r| r.action == ATTACH).map(|r| r.message.clone());
+    let attachments = super::attachments::rows(l, &case, s.attachments(&c.actor, id).await?);
+    let files_hint = super::attachments::files_hint(l, &s.attachments);
     let page = CasePage {
         base: Base::new(Some(c), "cases", &uri.to_string(), notice),
         csrf: c.csrf().to_string(),
@@ -237,6 +262,10 @@ async fn show(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, id: Uuid, no
         actions,
         oversight: oversight_notes(l, &case),
         conflict,
+        attachments,
+        can_attach: c.actor.may_in(Permission::ReportCases, &case.area_path, "error-case-not-found").is_ok(),
+        attach_error,
+        files_hint,
         case,
         l,
     };
