@@ -17,7 +17,7 @@ use crate::cli::DataOptions;
 
 /// Environment keys that are settings; other `FENGQIAO_*` variables (the config file's path,
 /// test harness switches) are not, and must not trip the unknown-key check.
-const SETTING_KEYS: [&str; 8] = ["listen", "data_dir", "database_url", "http", "auth", "log", "privacy", "attachments"];
+const SETTING_KEYS: [&str; 9] = ["listen", "data_dir", "database_url", "http", "auth", "log", "privacy", "attachments", "oversight"];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -30,8 +30,28 @@ pub struct Config {
     pub auth: AuthConfig,
     pub privacy: PrivacyConfig,
     pub attachments: AttachmentsConfig,
+    pub oversight: OversightConfig,
     /// A tracing filter, e.g. "info,sqlx=warn" or "debug".
     pub log: String,
+}
+
+/// The background job of oversight: the deadline monitor and the webhook sender.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OversightConfig {
+    /// Warn when this many working days or fewer remain before a deadline.
+    pub warn_working_days: u32,
+    /// Seconds between passes; every node runs them, the database keeps them from overlapping.
+    pub check_every_secs: u64,
+}
+
+impl Default for OversightConfig {
+    fn default() -> Self {
+        OversightConfig {
+            warn_working_days: fengqiao_domain::services::oversight::DEFAULT_WARN_WORKING_DAYS,
+            check_every_secs: 60,
+        }
+    }
 }
 
 /// Keys for personal data at rest (see `keys.rs`). Empty on SQLite means: use the key file
@@ -151,6 +171,7 @@ impl Default for Config {
             auth: AuthConfig::default(),
             privacy: PrivacyConfig::default(),
             attachments: AttachmentsConfig::default(),
+            oversight: OversightConfig::default(),
             log: "info,sqlx=warn".to_string(),
         }
     }

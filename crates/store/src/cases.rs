@@ -24,8 +24,8 @@ macro_rules! impl_case_store {
                 "INSERT INTO cases (id, number, kind, category, title, description, area_id, area_path, area_level, handling_path, \
                  address, point_lon, point_lat, channel, risk, reporter_id, reporter_name, status, outcome, handling_level, \
                  received_from_level, resolved_level, handler_id, handler_name, concluded_by, verified_by, satisfaction, partner_room, \
-                 reopened, version, created_at, accepted_at, concluded_at, closed_at, updated_at, deadline) \
-                 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$30,$31,$32,$33,$34,$35,$36)",
+                 reopened, version, created_at, accepted_at, concluded_at, closed_at, updated_at, deadline, supervision, pending_extension) \
+                 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$30,$31,$32,$33,$34,$35,$36,$37,$38)",
             )
             .bind(c.id).bind(c.number.as_str()).bind(c.kind.as_str()).bind(c.category.as_str()).bind(&c.title).bind(&c.description)
             .bind(c.area_id).bind(&c.area_path).bind(c.area_level.as_str()).bind(c.handling_area_path())
@@ -34,6 +34,7 @@ macro_rules! impl_case_store {
             .bind(c.received_from_level.map(|l| l.as_str())).bind(c.resolved_level.map(|l| l.as_str())).bind(c.handler_id).bind(&c.handler_name)
             .bind(c.concluded_by).bind(c.verified_by).bind(c.satisfaction.map(|s| s.as_str())).bind(c.partner_room.map(|r| r.as_str()))
             .bind(c.reopened).bind(c.version).bind(c.created_at).bind(c.accepted_at).bind(c.concluded_at).bind(c.closed_at).bind(c.updated_at).bind(c.deadline)
+            .bind(case_rows::json_of(&c.supervision)).bind(case_rows::json_of(&c.pending_extension))
             .execute(&mut *conn)
             .await?;
             Ok(())
@@ -64,6 +65,26 @@ macro_rules! impl_case_store {
             .execute(&mut *conn)
             .await?;
             Ok(())
+        }
+
+        /// Writes a case's workflow state if it is still at `expected_version`; false if it moved.
+        async fn update_case_in(conn: &mut $conn, c: &fengqiao_domain::model::case::Case, expected_version: i64) -> Result<bool, sqlx::Error> {
+            let done = sqlx::query(
+                "UPDATE cases SET handling_path = $1, status = $2, outcome = $3, handling_level = $4, received_from_level = $5, resolved_level = $6, \
+                 handler_id = $7, handler_name = $8, concluded_by = $9, verified_by = $10, satisfaction = $11, partner_room = $12, reopened = $13, \
+                 version = $14, accepted_at = $15, concluded_at = $16, closed_at = $17, updated_at = $18, deadline = $19, \
+                 supervision = $22, pending_extension = $23 \
+                 WHERE id = $20 AND version = $21",
+            )
+            .bind(c.handling_area_path()).bind(c.status.as_str()).bind(c.outcome.map(|o| o.as_str())).bind(c.handling_level.as_str())
+            .bind(c.received_from_level.map(|l| l.as_str())).bind(c.resolved_level.map(|l| l.as_str())).bind(c.handler_id).bind(&c.handler_name)
+            .bind(c.concluded_by).bind(c.verified_by).bind(c.satisfaction.map(|s| s.as_str())).bind(c.partner_room.map(|r| r.as_str()))
+            .bind(c.reopened).bind(c.version).bind(c.accepted_at).bind(c.concluded_at).bind(c.closed_at).bind(c.updated_at).bind(c.deadline)
+            .bind(c.id).bind(expected_version)
+            .bind(case_rows::json_of(&c.supervision)).bind(case_rows::json_of(&c.pending_extension))
+            .execute(&mut *conn)
+            .await?;
+            Ok(done.rows_affected() > 0)
         }
 
         #[async_trait::async_trait]
@@ -115,20 +136,7 @@ macro_rules! impl_case_store {
 
             async fn save_transition(&self, c: &fengqiao_domain::model::case::Case, expected_version: i64, entry: &fengqiao_domain::model::case::TimelineEntry, audit: &fengqiao_domain::model::NewAudit) -> fengqiao_domain::Result<()> {
                 $crate::shared::write_tx!(self, |tx| {
-                    let done = sqlx::query(
-                        "UPDATE cases SET handling_path = $1, status = $2, outcome = $3, handling_level = $4, received_from_level = $5, resolved_level = $6, \
-                         handler_id = $7, handler_name = $8, concluded_by = $9, verified_by = $10, satisfaction = $11, partner_room = $12, reopened = $13, \
-                         version = $14, accepted_at = $15, concluded_at = $16, closed_at = $17, updated_at = $18, deadline = $19 \
-                         WHERE id = $20 AND version = $21",
-                    )
-                    .bind(c.handling_area_path()).bind(c.status.as_str()).bind(c.outcome.map(|o| o.as_str())).bind(c.handling_level.as_str())
-                    .bind(c.received_from_level.map(|l| l.as_str())).bind(c.resolved_level.map(|l| l.as_str())).bind(c.handler_id).bind(&c.handler_name)
-                    .bind(c.concluded_by).bind(c.verified_by).bind(c.satisfaction.map(|s| s.as_str())).bind(c.partner_room.map(|r| r.as_str()))
-                    .bind(c.reopened).bind(c.version).bind(c.accepted_at).bind(c.concluded_at).bind(c.closed_at).bind(c.updated_at).bind(c.deadline)
-                    .bind(c.id).bind(expected_version)
-                    .execute(&mut *tx)
-                    .await?;
-                    if done.rows_affected() == 0 {
+                    if !update_case_in(&mut *tx, c, expected_version).await? {
                         return Err(fengqiao_domain::DomainError::Conflict("error-case-version-stale").into());
                     }
                     insert_entry(&mut *tx, entry).await?;
@@ -163,12 +171,14 @@ macro_rules! impl_case_store {
                      AND ($6 IS NULL OR handler_id = $6) \
                      AND ($7 IS NULL OR (deadline < $7 AND status NOT IN ('concluded','verified','followed_up','closed','declined'))) \
                      AND ($8 IS NULL OR id < $8) AND ($10 IS NULL OR handling_level = $10) \
-                     AND ($11 IS NULL OR created_at >= $11) AND ($12 IS NULL OR created_at < $12) ORDER BY id DESC LIMIT $9"
+                     AND ($11 IS NULL OR created_at >= $11) AND ($12 IS NULL OR created_at < $12) \
+                     AND ($13 = 0 OR supervision IS NOT NULL) AND ($14 = 0 OR pending_extension IS NOT NULL) ORDER BY id DESC LIMIT $9"
                 );
                 let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
                     .bind(path).bind(upper).bind(q.status.map(|s| s.as_str())).bind(q.kind.map(|k| k.as_str())).bind(&q.category)
                     .bind(q.handler_id).bind(q.overdue_at).bind(q.before).bind(q.limit)
                     .bind(q.level.map(|l| l.as_str())).bind(q.taken_in_from).bind(q.taken_in_before)
+                    .bind(i32::from(q.supervised)).bind(i32::from(q.extension_pending))
                     .fetch_all(self.reader()).await.map_err($crate::error::map)?;
                 rows.iter().map(case_rows::case).collect::<Result<_, _>>().map_err($crate::error::map)
             }

@@ -62,7 +62,19 @@ macro_rules! case_rows {
                     closed_at: r.try_get("closed_at")?,
                     updated_at: r.try_get("updated_at")?,
                     deadline: r.try_get("deadline")?,
+                    supervision: json_col(r, "supervision")?,
+                    pending_extension: json_col(r, "pending_extension")?,
                 })
+            }
+
+            /// Oversight state is kept whole as JSON: it is read with the case, never queried inside.
+            pub(crate) fn json_of<T: serde::Serialize>(v: &Option<T>) -> Option<String> {
+                v.as_ref().and_then(|v| serde_json::to_string(v).ok())
+            }
+
+            fn json_col<T: serde::de::DeserializeOwned>(r: &$row, col: &str) -> Result<Option<T>, sqlx::Error> {
+                let v: Option<String> = r.try_get(col)?;
+                v.map(|s| serde_json::from_str(&s).map_err(|_| corrupt(col, &s))).transpose()
             }
 
             pub(crate) fn party(r: &$row) -> Result<Party, sqlx::Error> {

@@ -11,6 +11,7 @@ mod cases_rows;
 mod error;
 mod imports;
 mod mediation;
+mod oversight;
 mod postgres;
 mod registry;
 mod rows;

@@ -96,3 +96,4 @@ crate::cases::impl_case_store!(PgStore, sqlx::postgres::PgRow, PgConnection);
 crate::attachments::impl_attachment_store!(PgStore, sqlx::postgres::PgRow, PgConnection, lock = " FOR UPDATE");
 crate::case_settings::impl_case_settings_store!(PgStore, sqlx::postgres::PgRow, PgConnection);
 crate::mediation::impl_mediation_store!(PgStore, sqlx::postgres::PgRow, PgConnection);
+crate::oversight::impl_oversight_store!(PgStore, sqlx::postgres::PgRow, PgConnection);

@@ -94,3 +94,4 @@ crate::cases::impl_case_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConne
 crate::attachments::impl_attachment_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection, lock = "");
 crate::case_settings::impl_case_settings_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
 crate::mediation::impl_mediation_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
+crate::oversight::impl_oversight_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);

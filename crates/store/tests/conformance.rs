@@ -13,6 +13,8 @@ mod cases;
 mod imports;
 #[path = "conformance/mediation.rs"]
 mod mediation;
+#[path = "conformance/oversight.rs"]
+mod oversight;
 #[path = "conformance/registry.rs"]
 mod registry;
 

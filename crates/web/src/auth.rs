@@ -75,6 +75,8 @@ pub struct PageCaller {
     pub actor: Actor,
     pub session: Session,
     pub token: String,
+    /// Unread inbox notices, counted once per page for the badge in the header.
+    pub unread: i64,
 }
 
 impl PageCaller {
@@ -141,7 +143,10 @@ pub async fn browser_session(State(state): State<AppState>, req: Request, next: 
     if let Some(c) = jar.get(SESSION_COOKIE) {
         match state.services.authenticate(c.value(), SessionKind::Browser, addr).await {
             Ok((actor, session)) => {
-                parts.extensions.insert(PageCaller { actor, session, token: c.value().to_string() });
+                // Pages show the inbox badge; assets and the API do not need the count.
+                let page = !parts.uri.path().starts_with("/static/") && !parts.uri.path().starts_with("/api/");
+                let unread = if page { state.services.unread_count(&actor).await.unwrap_or(0) } else { 0 };
+                parts.extensions.insert(PageCaller { actor, session, token: c.value().to_string(), unread });
             }
             Err(DomainError::Internal(e)) => return PageError(DomainError::Internal(e)).into_response(),
             Err(_) => clear_cookie = true,

@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod imports;
 pub mod security;
 pub mod ui;
+pub mod webhook;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -45,6 +45,7 @@ pub async fn serve(config: &Config, db: &Database, services: Services) -> anyhow
     // Signal handlers are installed before the address is announced, so that a supervisor
     // that signals as soon as it reads the line is already heard.
     let shutdown = shutdown_signal()?;
+    let oversight = tokio::spawn(jobs::oversight(services.clone(), config.oversight.clone()));
     let jobs = tokio::spawn(jobs::purge_expired_sessions(services));
     tracing::info!("serving {}", db.describe());
     println!("Listening on http://{addr}");
@@ -69,6 +70,7 @@ pub async fn serve(config: &Config, db: &Database, services: Services) -> anyhow
         }
     };
     jobs.abort();
+    oversight.abort();
     tracing::info!("stopped");
     result
 }

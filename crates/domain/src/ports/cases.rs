@@ -64,6 +64,10 @@ pub struct CaseQuery {
     pub taken_in_before: Option<DateTime<Utc>>,
     pub before: Option<Uuid>,
     pub limit: i64,
+    /// Only cases with an open supervision order (督办).
+    pub supervised: bool,
+    /// Only cases with an extension request waiting for a decision.
+    pub extension_pending: bool,
 }
 
 impl CaseQuery {
@@ -80,6 +84,8 @@ impl CaseQuery {
             taken_in_before: None,
             before: None,
             limit,
+            supervised: false,
+            extension_pending: false,
         }
     }
 }

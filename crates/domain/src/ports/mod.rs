@@ -11,6 +11,7 @@ mod case_settings;
 mod cases;
 mod imports;
 mod mediation;
+mod oversight;
 mod registry;
 mod workload;
 
@@ -20,6 +21,7 @@ pub use cases::{CaseHistories, CaseHistory, CaseIntake, CaseQuery, CaseScope, Ca
 pub use workload::{WorkloadRow, WorkloadStore};
 pub use imports::ImportJobStore;
 pub use mediation::MediationStore;
+pub use oversight::{AlertMaker, OversightStore};
 pub use registry::{CipherUpdate, HouseholdQuery, Page, ProtectedColumn, RegistryBatch, RegistryStore, RegistryUpdates, ResidentQuery};
 
 use crate::error::Result;
@@ -61,7 +63,17 @@ pub struct BoundaryChange {
 
 #[async_trait]
 pub trait Store:
-    RegistryStore + ImportJobStore + CaseStore + AttachmentStore + CaseSettingsStore + WorkloadStore + MediationStore + Send + Sync + 'static
+    RegistryStore
+    + ImportJobStore
+    + CaseStore
+    + AttachmentStore
+    + CaseSettingsStore
+    + WorkloadStore
+    + MediationStore
+    + OversightStore
+    + Send
+    + Sync
+    + 'static
 {
     fn backend(&self) -> Backend;
     async fn migrate(&self) -> Result<()>;

@@ -88,6 +88,8 @@ mod tests {
             closed_at: None,
             updated_at: Utc::now(),
             deadline: None,
+            supervision: None,
+            pending_extension: None,
         }
     }
 

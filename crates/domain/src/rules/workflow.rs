@@ -23,7 +23,10 @@
 //!   only the handler starts;
 //! - a verifier of the tier (`VerifyCases`) who neither handles nor concluded the case: verify;
 //! - a verifier of the tier: follow up;
-//! - anyone who handles cases and sees this one: add a note.
+//! - anyone who handles cases and sees this one: add a note;
+//! - an upper tier (`SuperviseCases` strictly above the handling office): issue a supervision
+//!   order, decide an extension request (not one's own); the handler or a supervisor of the
+//!   tier answers the order and requests extensions (see `workflow_oversight.rs`).
 
 use std::cell::Cell;
 
@@ -70,15 +73,51 @@ pub fn check_version(case: &Case, expected: i64) -> Result<()> {
 pub fn legal_actions(status: CaseStatus) -> &'static [ActionKind] {
     use ActionKind::*;
     match status {
-        CaseStatus::Reported => &[Accept, Decline, Note],
-        CaseStatus::Accepted => &[Assign, Escalate, DispatchDown, Return, PutInBacklog, Note],
-        CaseStatus::Assigned => &[Assign, Start, Escalate, DispatchDown, Return, PutInBacklog, Note],
-        CaseStatus::InProgress => &[Assign, Conclude, Refer, Escalate, DispatchDown, Return, PutInBacklog, Note],
-        CaseStatus::Referred => &[RecordReferralOutcome, Note],
-        CaseStatus::Backlog => &[TakeOutOfBacklog, Note],
-        CaseStatus::Concluded => &[Verify, Note],
-        CaseStatus::Verified => &[FollowUp, Note],
-        CaseStatus::FollowedUp => &[Close, Note],
+        CaseStatus::Reported => &[Accept, Decline, Note, Supervise, AnswerSupervision],
+        CaseStatus::Accepted => &[
+            Assign,
+            Escalate,
+            DispatchDown,
+            Return,
+            PutInBacklog,
+            Note,
+            Supervise,
+            AnswerSupervision,
+            RequestExtension,
+            DecideExtension,
+        ],
+        CaseStatus::Assigned => &[
+            Assign,
+            Start,
+            Escalate,
+            DispatchDown,
+            Return,
+            PutInBacklog,
+            Note,
+            Supervise,
+            AnswerSupervision,
+            RequestExtension,
+            DecideExtension,
+        ],
+        CaseStatus::InProgress => &[
+            Assign,
+            Conclude,
+            Refer,
+            Escalate,
+            DispatchDown,
+            Return,
+            PutInBacklog,
+            Note,
+            Supervise,
+            AnswerSupervision,
+            RequestExtension,
+            DecideExtension,
+        ],
+        CaseStatus::Referred => &[RecordReferralOutcome, Note, Supervise, AnswerSupervision],
+        CaseStatus::Backlog => &[TakeOutOfBacklog, Note, Supervise, AnswerSupervision],
+        CaseStatus::Concluded => &[Verify, Note, AnswerSupervision],
+        CaseStatus::Verified => &[FollowUp, Note, AnswerSupervision],
+        CaseStatus::FollowedUp => &[Close, Note, AnswerSupervision],
         CaseStatus::Declined | CaseStatus::Closed => &[],
     }
 }
@@ -151,6 +190,8 @@ pub fn report(
         closed_at: None,
         updated_at: ctx.now,
         deadline: None,
+        supervision: None,
+        pending_extension: None,
     };
     let entry = TimelineEntry {
         case_id: case.id,
@@ -178,15 +219,17 @@ pub fn apply(case: &Case, action: &CaseAction, ctx: &Context<'_>) -> Result<Tran
     check_legal(case, kind)?;
     authorize(case, kind, actor)?;
     let action = clean(action)?;
+    oversight::check_dates(&action, ctx.now)?;
     let gap = Cell::new(None);
-    let mut due = |c: &Case| match ctx.deadlines.due(c.kind, &c.category, c.handling_level, ctx.now) {
-        Ok(d) => Some(d),
-        Err(e) => {
-            gap.set(Some(e));
-            None
-        }
+    let mut due = |c: &Case, extend: Option<u32>| {
+        let d = match extend {
+            None => ctx.deadlines.due(c.kind, &c.category, c.handling_level, ctx.now),
+            // Only asked while a deadline runs (`feasible`), so the fallback is never taken.
+            Some(n) => c.deadline.map_or(Ok(ctx.now), |d| ctx.deadlines.calendar.add_working_days(d, n)),
+        };
+        d.map_err(|e| gap.set(Some(e))).ok()
     };
-    let next = effect(case, &action, actor.user_id, ctx.now, &mut due)?;
+    let next = effect(case, &action, (actor.user_id, &actor.display_name), ctx.now, &mut due)?;
     let entry = TimelineEntry {
         case_id: case.id,
         version: next.version,
@@ -212,8 +255,8 @@ pub fn replay(intake: &Case, entries: &[TimelineEntry]) -> Result<Case> {
     let mut case = intake.clone();
     for e in entries.iter().filter(|e| e.kind != ActionKind::Report) {
         let action = e.action.as_ref().ok_or(DomainError::Internal(format!("timeline entry {} has no action", e.version)))?;
-        let mut due = |_: &Case| e.deadline;
-        case = effect(&case, action, e.actor_id, e.at, &mut due)?;
+        let mut due = |_: &Case, _: Option<u32>| e.deadline;
+        case = effect(&case, action, (e.actor_id, &e.actor_name), e.at, &mut due)?;
         case.deadline = e.deadline;
         if case.version != e.version || case.status != e.to_status || case.handling_level != e.to_level {
             return Err(DomainError::Internal(format!("timeline entry {} does not replay", e.version)));
@@ -256,7 +299,7 @@ fn feasible(case: &Case, kind: ActionKind) -> Result<()> {
             Err(DomainError::Conflict("error-case-nothing-to-return-to"))
         }
         ActionKind::Refer if case.kind != CaseKind::Dispute => Err(DomainError::Conflict("error-case-refer-disputes-only")),
-        _ => Ok(()),
+        _ => oversight::feasible(case, kind),
     }
 }
 
@@ -278,7 +321,14 @@ fn authorize(case: &Case, kind: ActionKind, actor: &Actor) -> Result<()> {
         Report => actor.may_in(Permission::ReportCases, &case.area_path, NOT_FOUND),
         Accept | Decline | Assign | Escalate | DispatchDown | PutInBacklog | TakeOutOfBacklog | Close => supervisor(),
         Start => handler(),
-        Conclude | Refer | RecordReferralOutcome => handler_or_supervisor(),
+        Conclude | Refer | RecordReferralOutcome | RequestExtension => handler_or_supervisor(),
+        // The tier itself answers; an upper office standing in would be answering itself.
+        AnswerSupervision if !is_handler && actor.covers_below(&tier) => {
+            Err(DomainError::Forbidden("error-case-answer-from-handling-tier"))
+        }
+        AnswerSupervision => handler_or_supervisor(),
+        Supervise => oversight::upper_tier(case, actor),
+        DecideExtension => oversight::may_decide(case, actor),
         Return if case.status == CaseStatus::Accepted => supervisor(),
         Return => handler_or_supervisor(),
         Verify => {
@@ -299,6 +349,9 @@ fn authorize(case: &Case, kind: ActionKind, actor: &Actor) -> Result<()> {
 fn clean(action: &CaseAction) -> Result<CaseAction> {
     use CaseAction as A;
     let opt = |n: &Option<String>| optional_note(n.as_deref(), "note");
+    if let Some(cleaned) = oversight::clean(action)? {
+        return Ok(cleaned);
+    }
     Ok(match action {
         A::Accept { note } => A::Accept { note: opt(note)? },
         A::Decline { reason } => A::Decline { reason: required_note(reason, "reason")? },
@@ -332,17 +385,23 @@ fn clean(action: &CaseAction) -> Result<CaseAction> {
         A::RecordReferralOutcome { outcome, note } => A::RecordReferralOutcome { outcome: *outcome, note: opt(note)? },
         A::PutInBacklog { reason } => A::PutInBacklog { reason: required_note(reason, "reason")? },
         A::TakeOutOfBacklog { note } => A::TakeOutOfBacklog { note: opt(note)? },
+        A::Supervise { .. } | A::AnswerSupervision { .. } | A::RequestExtension { .. } | A::DecideExtension { .. } => {
+            unreachable!("cleaned by oversight::clean")
+        }
     })
 }
 
+/// The deadline a step sets: restarted for the tier (`None`) or moved by working days (`Some(n)`).
+type DueFn<'a> = dyn FnMut(&Case, Option<u32>) -> Option<DateTime<Utc>> + 'a;
+
 /// The state change alone. `due` gives the deadline when the clock restarts for the tier
-/// now handling the case.
+/// now handling the case (`None`), or the deadline moved by some working days (`Some(n)`).
 fn effect(
     case: &Case,
     action: &CaseAction,
-    by: Uuid,
+    by: (Uuid, &str),
     now: DateTime<Utc>,
-    due: &mut dyn FnMut(&Case) -> Option<DateTime<Utc>>,
+    due: &mut DueFn<'_>,
 ) -> Result<Case> {
     check_legal(case, action.kind())?;
     feasible(case, action.kind())?;
@@ -350,6 +409,10 @@ fn effect(
     let mut c = case.clone();
     c.version += 1;
     c.updated_at = now;
+    if oversight::effect(&mut c, action, by, now, &mut |c, n| due(c, Some(n))) {
+        return Ok(c);
+    }
+    let (by, _) = by;
     let mut restart = false;
     match action {
         A::Accept { .. } => {
@@ -438,10 +501,14 @@ fn effect(
             c.status = if c.handler_id.is_some() { CaseStatus::InProgress } else { CaseStatus::Accepted };
             restart = true;
         }
+        A::Supervise { .. } | A::AnswerSupervision { .. } | A::RequestExtension { .. } | A::DecideExtension { .. } => {
+            unreachable!("applied by oversight::effect")
+        }
     }
     if restart {
-        c.deadline = due(&c);
+        c.deadline = due(&c, None);
     }
+    oversight::after_step(&mut c, restart);
     Ok(c)
 }
 
@@ -467,6 +534,9 @@ fn move_to_tier(c: &mut Case, level: HandlingLevel) {
     c.handler_name = None;
 }
 
+#[path = "workflow_oversight.rs"]
+mod oversight;
+
 #[cfg(test)]
 #[path = "workflow_fixtures.rs"]
 mod fixtures;
@@ -474,6 +544,10 @@ mod fixtures;
 #[cfg(test)]
 #[path = "workflow_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "workflow_oversight_tests.rs"]
+mod oversight_tests;
 
 #[cfg(test)]
 #[path = "workflow_walk_tests.rs"]

@@ -182,5 +182,9 @@ pub(super) fn sample(kind: ActionKind, c: &Cast) -> CaseAction {
         ActionKind::RecordReferralOutcome => CaseAction::RecordReferralOutcome { outcome: None, note: None },
         ActionKind::PutInBacklog => CaseAction::PutInBacklog { reason: reason("等待规划") },
         ActionKind::TakeOutOfBacklog => CaseAction::TakeOutOfBacklog { note: None },
+        ActionKind::Supervise => CaseAction::Supervise { instructions: reason("请三日内反馈进展"), reply_by: None },
+        ActionKind::AnswerSupervision => CaseAction::AnswerSupervision { answer: reason("已约双方周五调解") },
+        ActionKind::RequestExtension => CaseAction::RequestExtension { days: 5, reason: reason("需等待鉴定结果") },
+        ActionKind::DecideExtension => CaseAction::DecideExtension { approve: true, reason: None },
     }
 }

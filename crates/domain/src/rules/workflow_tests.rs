@@ -113,8 +113,13 @@ fn every_legal_action_has_someone_who_may_take_it() {
             let done = people.iter().filter_map(|p| try_step(&case, action.clone(), p).ok()).next();
             // Two exceptions by design: nothing to return to at the community's own
             // acceptance, and no tier below the community to dispatch to.
-            let expected_none =
-                matches!((status, kind), (CaseStatus::Accepted, ActionKind::Return) | (_, ActionKind::DispatchDown));
+            // Answers and decisions need an open order or a pending request first
+            // (`workflow_oversight_tests.rs`).
+            let expected_none = matches!(
+                (status, kind),
+                (CaseStatus::Accepted, ActionKind::Return)
+                    | (_, ActionKind::DispatchDown | ActionKind::AnswerSupervision | ActionKind::DecideExtension)
+            );
             assert_eq!(done.is_none(), expected_none, "{kind:?} in {status:?}");
             if let Some(next) = done {
                 assert_eq!(next.version, case.version + 1);
@@ -412,11 +417,15 @@ fn notes_change_nothing_but_the_version() {
 fn allowed_actions_depend_on_who_asks() {
     let c = cast();
     let assigned = dispute_at(CaseStatus::Assigned, &c);
-    assert_eq!(allowed_actions(&assigned, &c.mediator), [ActionKind::Start, ActionKind::Return, ActionKind::Note]);
+    use ActionKind::RequestExtension;
+    assert_eq!(allowed_actions(&assigned, &c.mediator), [ActionKind::Start, ActionKind::Return, ActionKind::Note, RequestExtension]);
     assert_eq!(
         allowed_actions(&assigned, &c.community),
-        [ActionKind::Assign, ActionKind::Escalate, ActionKind::Return, ActionKind::PutInBacklog, ActionKind::Note]
+        [ActionKind::Assign, ActionKind::Escalate, ActionKind::Return, ActionKind::PutInBacklog, ActionKind::Note, RequestExtension]
     );
+    // The street above supervises, and stands in for the community as before.
+    assert!(allowed_actions(&assigned, &c.street).contains(&ActionKind::Supervise));
+    assert!(!allowed_actions(&assigned, &c.community).contains(&ActionKind::Supervise));
     assert_eq!(allowed_actions(&assigned, &c.grid_worker), [ActionKind::Note]);
     assert!(allowed_actions(&assigned, &c.neighbour_community).is_empty());
     assert!(allowed_actions(&assigned, &c.leader).is_empty());

@@ -41,6 +41,16 @@ fn random_action(rng: &mut StdRng, kind: ActionKind, handlers: &[&Actor]) -> Cas
         }
         ActionKind::PutInBacklog => CaseAction::PutInBacklog { reason: text(rng) },
         ActionKind::TakeOutOfBacklog => CaseAction::TakeOutOfBacklog { note: opt(rng) },
+        ActionKind::Supervise => {
+            // Now and then a reply-by day already past, which must be refused.
+            let reply_by = rng.random_bool(0.5).then(|| {
+                chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new(rng.random_range(0..300))
+            });
+            CaseAction::Supervise { instructions: text(rng), reply_by }
+        }
+        ActionKind::AnswerSupervision => CaseAction::AnswerSupervision { answer: text(rng) },
+        ActionKind::RequestExtension => CaseAction::RequestExtension { days: rng.random_range(0..=32), reason: text(rng) },
+        ActionKind::DecideExtension => CaseAction::DecideExtension { approve: rng.random_bool(0.6), reason: opt(rng) },
     }
 }
 
@@ -73,6 +83,12 @@ fn check_invariants(c: &Case) {
         assert!(c.partner_room.is_some() && c.kind == CaseKind::Dispute);
     }
     assert!(c.verified_by.is_none() || c.verified_by != c.handler_id, "verified by the handler: {c:?}");
+    if c.pending_extension.is_some() {
+        assert!(oversight::clock_runs(c.status) && c.deadline.is_some(), "a request without a running clock: {c:?}");
+    }
+    if c.status.is_terminal() {
+        assert!(c.supervision.is_none() && c.pending_extension.is_none(), "oversight left on a finished case: {c:?}");
+    }
 }
 
 #[test]
@@ -85,6 +101,7 @@ fn random_walks_keep_the_case_valid() {
     let grid = area(GRID, AreaLevel::Grid);
     let street = area(STREET, AreaLevel::Street);
     let (mut closed, mut resolved_by_level, mut refused) = (0, [0; 3], 0);
+    let mut oversight_done = std::collections::HashMap::<&str, u32>::new();
     for seed in 0..WALKS {
         let mut rng = StdRng::seed_from_u64(seed);
         let kind = *CaseKind::ALL.choose(&mut rng).unwrap();
@@ -123,6 +140,11 @@ fn random_walks_keep_the_case_valid() {
                     assert_eq!(t.entry.from_status, Some(case.status));
                     assert!(!case.status.is_terminal(), "acted on a terminal case");
                     assert_eq!(t.calendar_gap, None);
+                    if let CaseAction::DecideExtension { approve: true, .. } = &action {
+                        let days = case.pending_extension.as_ref().unwrap().days;
+                        assert!(t.case.deadline > case.deadline, "an approved extension of {days} days moves the deadline");
+                    }
+                    *oversight_done.entry(kind.as_str()).or_default() += 1;
                     case = t.case;
                     entries.push(t.entry);
                     check_invariants(&case);
@@ -167,4 +189,7 @@ fn random_walks_keep_the_case_valid() {
     assert!(closed > 30, "only {closed} walks closed");
     assert!(resolved_by_level.iter().all(|n| *n > 0), "{resolved_by_level:?}");
     assert!(refused > 0);
+    for kind in [ActionKind::Supervise, ActionKind::AnswerSupervision, ActionKind::RequestExtension, ActionKind::DecideExtension] {
+        assert!(oversight_done.get(kind.as_str()).is_some_and(|n| *n > 5), "{kind:?} rarely done: {oversight_done:?}");
+    }
 }

@@ -8,6 +8,7 @@ mod auth;
 mod boundaries;
 pub mod cases;
 pub mod mediation;
+pub mod oversight;
 pub mod registry;
 
 use std::sync::Arc;

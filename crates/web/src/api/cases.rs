@@ -147,6 +147,10 @@ pub struct CaseListQuery {
     /// Taken in on or before this date (Asia/Shanghai), `YYYY-MM-DD`.
     #[param(value_type = Option<String>, format = Date, example = "2024-12-31")]
     pub to: Option<NaiveDate>,
+    /// Only cases with an open supervision order (督办).
+    pub supervised: Option<bool>,
+    /// Only cases with an extension request waiting for a decision.
+    pub extension_pending: Option<bool>,
     /// `next_after` of the previous page.
     pub after: Option<Uuid>,
     #[param(minimum = 1, maximum = 200)]
@@ -182,6 +186,8 @@ pub async fn list(State(state): State<AppState>, caller: ApiCaller, ApiQuery(q):
         assignee: q.assignee,
         from: q.from,
         to: q.to,
+        supervised: q.supervised.unwrap_or(false),
+        extension_pending: q.extension_pending.unwrap_or(false),
         before: q.after,
         limit,
     };

@@ -5,7 +5,7 @@ use axum::response::Html;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{accounts, areas, attachments, audit, auth, boundaries, case_queues, case_settings, cases, health, imports, mediation, registry};
+use super::{accounts, areas, attachments, audit, auth, boundaries, case_queues, case_settings, cases, health, imports, mediation, oversight, registry};
 use crate::error::Problem;
 
 #[derive(OpenApi)]
@@ -34,6 +34,8 @@ use crate::error::Problem;
         case_settings::years, case_settings::year, case_settings::add_year,
         mediation::file, mediation::mediators, mediation::sessions, mediation::add_session, mediation::agreement, mediation::put_agreement,
         mediation::sign, mediation::agreement_pdf, mediation::apply, mediation::decide,
+        oversight::inbox, oversight::read_one, oversight::read_all,
+        oversight::webhooks, oversight::create_webhook, oversight::update_webhook, oversight::deliveries,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
@@ -43,7 +45,9 @@ use crate::error::Problem;
          (name = "registry", description = "Estates, buildings, households, residents (personal data masked), people who serve"),
          (name = "cases", description = "Disputes, demands and hazards: intake, the workflow's actions, timelines and queues (parties' personal data masked)"),
          (name = "case settings", description = "Case categories, deadline limits and the working-day calendar, shared by every office and app node"),
-         (name = "mediation", description = "A dispute's mediation file: sessions (调解笔录), the agreement (人民调解协议书) with its signatures and PDF, judicial confirmation (司法确认) within 30 days"))
+         (name = "mediation", description = "A dispute's mediation file: sessions (调解笔录), the agreement (人民调解协议书) with its signatures and PDF, judicial confirmation (司法确认) within 30 days"),
+         (name = "inbox", description = "The caller's in-app notices (站内信)"),
+         (name = "webhooks", description = "Outbound webhook endpoints for other channels, signed with HMAC-SHA256"))
 )]
 pub struct ApiDoc;
 

@@ -14,6 +14,7 @@ mod docs;
 mod health;
 pub(crate) mod imports;
 pub mod mediation;
+mod oversight;
 pub mod registry;
 
 use axum::Router;
@@ -54,6 +55,12 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/cases/bulk-assign", post(case_queues::bulk_assign))
         .route("/api/v1/cases/workload", get(case_queues::workload))
         .merge(mediation::router())
+        .route("/api/v1/inbox", get(oversight::inbox))
+        .route("/api/v1/inbox/read-all", post(oversight::read_all))
+        .route("/api/v1/inbox/{id}/read", post(oversight::read_one))
+        .route("/api/v1/webhooks", get(oversight::webhooks).post(oversight::create_webhook))
+        .route("/api/v1/webhooks/{id}", patch(oversight::update_webhook))
+        .route("/api/v1/webhooks/{id}/deliveries", get(oversight::deliveries))
         .merge(registry::router())
 }
 

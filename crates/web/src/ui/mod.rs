@@ -9,6 +9,7 @@ mod home;
 mod imports;
 mod maps;
 mod mediation;
+mod oversight;
 mod profile;
 pub(crate) mod registry;
 mod session;
@@ -50,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .merge(cases::router())
         .merge(settings::router())
         .merge(mediation::router())
+        .merge(oversight::router())
 }
 
 /// Pages that take spreadsheet uploads, under their own body limit.
@@ -85,6 +87,9 @@ pub struct Nav {
     pub can_import: bool,
     pub can_cases: bool,
     pub can_settings: bool,
+    pub can_webhooks: bool,
+    /// Unread notices, for the badge on the inbox link.
+    pub unread: i64,
 }
 
 pub struct Base {
@@ -109,6 +114,8 @@ impl Base {
                 can_registry: c.actor.role.has(Permission::ViewRegistry),
                 can_cases: c.actor.role.has(Permission::ViewCases),
                 can_settings: c.actor.role.has(Permission::ManageCaseSettings),
+                can_webhooks: oversight::can_webhooks(c),
+                unread: c.unread,
                 can_import: fengqiao_domain::model::ImportKind::ALL
                     .iter()
                     .any(|k| c.actor.role.has(fengqiao_domain::services::registry::import::permission(*k))),

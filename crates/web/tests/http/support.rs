@@ -144,6 +144,16 @@ impl TestApp {
             .with_settings_check_interval(std::time::Duration::ZERO)
     }
 
+    /// The services of a second app node on the same database: its own connections, the
+    /// same clock. For checking that background work run by several nodes happens once.
+    pub async fn another_node(&self) -> Services {
+        let store: Arc<dyn fengqiao_domain::ports::Store> = match &self._db.url {
+            Some(url) => Arc::new(fengqiao_store::PgStore::connect(url).await.unwrap()),
+            None => Arc::new(fengqiao_store::SqliteStore::open(&self._db.dir.path().join(fengqiao_store::SQLITE_FILE)).await.unwrap()),
+        };
+        Services::new(store, self.clock.clone(), AuthSettings::default(), Arc::new(fengqiao_domain::privacy::Vault::for_tests()))
+    }
+
     /// A browser: a client with its own cookie jar.
     pub fn browser(&self) -> reqwest::Client {
         reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()

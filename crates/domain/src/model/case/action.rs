@@ -4,7 +4,7 @@
 //! variants here say what each action carries. A timeline entry keeps the action whole, so the
 //! timeline replays to the case as it stands (`rules::workflow::replay`).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -60,6 +60,19 @@ pub enum CaseAction {
     PutInBacklog { reason: String },
     /// backlog → in_progress (or accepted, when it had no handler). Who: a supervisor of the tier.
     TakeOutOfBacklog { note: Option<String> },
+    /// A supervision order (督办) on an open case, with instructions and optionally the day
+    /// by which the answer is due; one open order at a time. Who: `SuperviseCases` in an area
+    /// strictly above the handling tier's, covering the case.
+    Supervise { instructions: String, reply_by: Option<NaiveDate> },
+    /// The handling tier's answer to the open order, which closes it.
+    /// Who: the handler, or a supervisor of the tier.
+    AnswerSupervision { answer: String },
+    /// Asks the tier above for `days` more working days, with a reason; one pending request at
+    /// a time, only while the clock runs. Who: the handler, or a supervisor of the tier.
+    RequestExtension { days: u32, reason: String },
+    /// The tier above approves (the deadline moves by the requested working days) or refuses
+    /// with a reason. Who: `SuperviseCases` strictly above the handling tier, not the requester.
+    DecideExtension { approve: bool, reason: Option<String> },
 }
 
 string_enum!(
@@ -83,6 +96,10 @@ string_enum!(
         RecordReferralOutcome => "record_referral_outcome",
         PutInBacklog => "put_in_backlog",
         TakeOutOfBacklog => "take_out_of_backlog",
+        Supervise => "supervise",
+        AnswerSupervision => "answer_supervision",
+        RequestExtension => "request_extension",
+        DecideExtension => "decide_extension",
     }
 );
 
@@ -105,6 +122,10 @@ impl CaseAction {
             CaseAction::RecordReferralOutcome { .. } => ActionKind::RecordReferralOutcome,
             CaseAction::PutInBacklog { .. } => ActionKind::PutInBacklog,
             CaseAction::TakeOutOfBacklog { .. } => ActionKind::TakeOutOfBacklog,
+            CaseAction::Supervise { .. } => ActionKind::Supervise,
+            CaseAction::AnswerSupervision { .. } => ActionKind::AnswerSupervision,
+            CaseAction::RequestExtension { .. } => ActionKind::RequestExtension,
+            CaseAction::DecideExtension { .. } => ActionKind::DecideExtension,
         }
     }
 
@@ -114,7 +135,10 @@ impl CaseAction {
             CaseAction::Decline { reason }
             | CaseAction::Escalate { reason }
             | CaseAction::Return { reason }
-            | CaseAction::PutInBacklog { reason } => Some(reason),
+            | CaseAction::PutInBacklog { reason }
+            | CaseAction::RequestExtension { reason, .. } => Some(reason),
+            CaseAction::Supervise { instructions, .. } => Some(instructions),
+            CaseAction::AnswerSupervision { answer } => Some(answer),
             CaseAction::Note { text } => Some(text),
             CaseAction::Conclude { summary, .. } => Some(summary),
             CaseAction::Accept { note }
@@ -126,7 +150,8 @@ impl CaseAction {
             | CaseAction::DispatchDown { note, .. }
             | CaseAction::Refer { note, .. }
             | CaseAction::RecordReferralOutcome { note, .. }
-            | CaseAction::TakeOutOfBacklog { note } => note.as_deref(),
+            | CaseAction::TakeOutOfBacklog { note }
+            | CaseAction::DecideExtension { reason: note, .. } => note.as_deref(),
         }
     }
 }

@@ -9,6 +9,7 @@
 mod action;
 mod attachment;
 mod category;
+mod oversight;
 mod party;
 
 use chrono::{DateTime, Utc};
@@ -23,6 +24,7 @@ use crate::model::partner::string_enum;
 pub use action::{ActionKind, CaseAction, TimelineEntry};
 pub use attachment::{ATTACHMENT_TOO_LARGE, ATTACHMENT_TYPE, Attachment, AttachmentType, check_file, sanitise_file_name};
 pub use category::{Category, CategoryCode, CategoryTree};
+pub use oversight::{ExtensionRequest, MAX_EXTENSION_DAYS, SupervisionOrder};
 pub use party::{CheckedParty, NewParty, Party, PartyKind, PartyRole, check_dispute_parties};
 
 string_enum!(
@@ -305,6 +307,10 @@ pub struct Case {
     /// End of the working day by which the current tier must conclude; none while the clock
     /// is stopped (not yet accepted, referred, in backlog) or when the calendar lacks the year.
     pub deadline: Option<DateTime<Utc>>,
+    /// The supervision order (督办) from an upper tier waiting for an answer.
+    pub supervision: Option<SupervisionOrder>,
+    /// The extension request waiting for the tier above.
+    pub pending_extension: Option<ExtensionRequest>,
 }
 
 impl Case {

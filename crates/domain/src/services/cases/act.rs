@@ -56,7 +56,8 @@ impl Services {
             Some(state_summary(&case)),
             Some(after),
         );
-        self.store.save_transition(&t.case, expected_version, &t.entry, &audit).await?;
+        let events = super::notices::for_transition(&case, &t.case, &t.entry, actor);
+        self.store.save_transition_with_events(&t.case, expected_version, &t.entry, &audit, &events).await?;
         Ok(ActOutcome { case: t.case, entry: t.entry, calendar_gap: t.calendar_gap.is_some() })
     }
 

@@ -7,6 +7,7 @@ mod act;
 mod attachments;
 mod bulk;
 mod intake;
+pub(crate) mod notices;
 mod queries;
 pub mod settings;
 

@@ -52,6 +52,10 @@ pub struct CaseList {
     pub from: Option<NaiveDate>,
     /// Taken in on or before this date (Asia/Shanghai).
     pub to: Option<NaiveDate>,
+    /// Only cases with an open supervision order.
+    pub supervised: bool,
+    /// Only cases with an extension request waiting.
+    pub extension_pending: bool,
     pub before: Option<Uuid>,
     pub limit: i64,
 }
@@ -126,6 +130,8 @@ impl Services {
             taken_in_before: q.to.and_then(|d| d.succ_opt()).map(start_of_day),
             overdue_at: q.overdue.then(|| self.clock.now()),
             before: q.before,
+            supervised: q.supervised,
+            extension_pending: q.extension_pending,
             ..CaseQuery::new(scope, q.limit.clamp(1, MAX_PAGE))
         };
         self.store.cases(&query).await

@@ -40,6 +40,44 @@ pub struct ActionForm {
     pub error: Option<String>,
 }
 
+/// An open supervision order or a pending extension request, as the case page states it.
+pub struct OversightNote {
+    pub title: String,
+    pub by: String,
+    pub text: String,
+    pub due: Option<String>,
+}
+
+/// What an extension step decided, which its note alone may not say.
+fn oversight_what(l: Lang, e: &fengqiao_domain::model::case::TimelineEntry) -> Option<String> {
+    let what = l.action(&format!("case.{}", e.kind.as_str()));
+    match e.action.as_ref()? {
+        CaseAction::RequestExtension { days, .. } => Some(l.t_args("case-extension-requested-days", &[("what", what), ("days", days.to_string())])),
+        CaseAction::DecideExtension { approve, .. } => {
+            let decision = l.t(if *approve { "case-extension-approve" } else { "case-extension-refuse" });
+            Some(format!("{what} · {decision}"))
+        }
+        _ => None,
+    }
+}
+
+fn oversight_notes(l: Lang, case: &Case) -> Vec<OversightNote> {
+    let mut out = Vec::new();
+    if let Some(o) = &case.supervision {
+        out.push(OversightNote {
+            title: l.t("case-supervision-open"),
+            by: l.t_args("case-supervision-by", &[("name", o.issued_by_name.clone()), ("when", l.datetime(&o.issued_at))]),
+            text: o.instructions.clone(),
+            due: o.reply_by.map(|d| l.t_args("case-supervision-reply-by", &[("date", d.to_string())])),
+        });
+    }
+    if let Some(r) = &case.pending_extension {
+        let args = [("name", r.requested_by_name.clone()), ("when", l.datetime(&r.requested_at)), ("days", r.days.to_string())];
+        out.push(OversightNote { title: l.t("case-extension-pending"), by: l.t_args("case-extension-by", &args), text: r.reason.clone(), due: None });
+    }
+    out
+}
+
 pub struct PartyRow {
     pub role: String,
     pub name: String,
@@ -85,6 +123,7 @@ struct CasePage {
     parties: Vec<PartyRow>,
     timeline: Vec<TimelineRow>,
     actions: Vec<ActionForm>,
+    oversight: Vec<OversightNote>,
     /// A refusal that concerns the whole case (someone acted first), above the forms.
     conflict: Option<String>,
     attachments: Vec<AttachmentRow>,
@@ -149,6 +188,13 @@ async fn action_form(state: &AppState, l: Lang, c: &PageCaller, case: &Case, a: 
             // The empty choice is a real answer here, so the select is not `required`.
             vec![Field { required: false, ..select(l, "outcome", "case-field-outcome", o) }, text(l, "note", "case-field-note", false)]
         }
+        ActionKind::Supervise => vec![text(l, "instructions", "case-field-instructions", true), Field { control: "date", required: false, ..text(l, "reply_by", "case-field-reply-by", false) }],
+        ActionKind::AnswerSupervision => vec![text(l, "answer", "case-field-answer", true)],
+        ActionKind::RequestExtension => vec![Field { control: "number", ..text(l, "days", "case-field-extension-days", true) }, text(l, "reason", "case-field-reason", true)],
+        ActionKind::DecideExtension => {
+            let yes_no = vec![("true".into(), l.t("case-extension-approve")), ("false".into(), l.t("case-extension-refuse"))];
+            vec![select(l, "approve", "case-field-decision", yes_no), text(l, "reason", "case-field-decision-reason", false)]
+        }
         ActionKind::Accept | ActionKind::Start | ActionKind::Close | ActionKind::TakeOutOfBacklog | ActionKind::Report => vec![text(l, "note", "case-field-note", false)],
     };
     ActionForm { name: a.as_str(), label: label(l, "case-do", a.as_str()), fields, error: None }
@@ -210,14 +256,15 @@ pub(super) async fn show(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, i
             .into_iter()
             .map(|e| TimelineRow {
                 when: l.datetime(&e.at),
+                what: oversight_what(l, &e).unwrap_or_else(|| l.action(&format!("case.{}", e.kind.as_str()))),
                 who: e.actor_name,
-                what: l.action(&format!("case.{}", e.kind.as_str())),
                 status: label(l, "case-status", e.to_status.as_str()),
                 level: e.from_level.filter(|f| *f != e.to_level).map(|_| level_label(l, e.to_level)),
                 note: e.note,
             })
             .collect(),
         actions,
+        oversight: oversight_notes(l, &case),
         conflict,
         attachments,
         can_attach: c.actor.may_in(Permission::ReportCases, &case.area_path, "error-case-not-found").is_ok(),
@@ -247,7 +294,10 @@ fn to_action(form: &[(String, String)]) -> Result<(i64, CaseAction), DomainError
     for (k, v) in form {
         let value = match k.as_str() {
             "csrf_token" | "expected_version" => continue,
-            "confirmed" => Value::Bool(v == "true"),
+            "confirmed" | "approve" => Value::Bool(v == "true"),
+            // A number the domain checks for range; anything else is its missing-field error.
+            "days" => v.trim().parse::<u32>().map(Value::from).unwrap_or(Value::Null),
+            "reply_by" if v.trim().is_empty() => Value::Null,
             // An empty choice of outcome means the room handed the case back without one.
             "outcome" if v.is_empty() => Value::Null,
             _ => Value::String(v.clone()),

@@ -32,6 +32,7 @@ pub struct Row {
     pub status_code: &'static str,
     pub deadline: Deadline,
     pub level: String,
+    pub supervised: bool,
 }
 
 #[derive(Template)]
@@ -42,6 +43,7 @@ struct QueuePage {
     queue: String,
     status: String,
     kind: String,
+    watch: String,
     queues: Vec<(&'static str, String)>,
     statuses: Vec<(&'static str, String)>,
     kinds: Vec<(&'static str, String)>,
@@ -68,6 +70,9 @@ pub struct QueueQuery {
     pub(crate) category: String,
     #[serde(default)]
     pub(crate) overdue: String,
+    /// `supervised` or `extension`: cases with an open order or a pending request.
+    #[serde(default)]
+    pub(crate) watch: String,
     pub(crate) after: Option<Uuid>,
     pub(crate) ok: Option<String>,
 }
@@ -101,6 +106,8 @@ pub(crate) async fn show(state: &AppState, l: Lang, c: &PageCaller, current: &st
                 kind,
                 category: Some(q.category.clone()).filter(|x| !x.trim().is_empty()),
                 overdue: q.overdue == "true",
+                supervised: q.watch == "supervised",
+                extension_pending: q.watch == "extension",
                 before: q.after,
                 limit: PAGE,
                 ..Default::default()
@@ -118,14 +125,8 @@ pub(crate) async fn show(state: &AppState, l: Lang, c: &PageCaller, current: &st
     let settings = s.case_settings().await?;
     let tree = &settings.categories;
     let next_link = (cases.len() as i64 == PAGE).then(|| cases.last().map(|x| x.id)).flatten().map(|after| {
-        format!(
-            "/cases?q={}&status={}&kind={}&category={}&overdue={}&after={after}",
-            urlencode(&queue),
-            urlencode(&q.status),
-            urlencode(&q.kind),
-            urlencode(&q.category),
-            urlencode(&q.overdue)
-        )
+        let (status, kind, category, overdue, watch) = (urlencode(&q.status), urlencode(&q.kind), urlencode(&q.category), urlencode(&q.overdue), urlencode(&q.watch));
+        format!("/cases?q={}&status={status}&kind={kind}&category={category}&overdue={overdue}&watch={watch}&after={after}", urlencode(&queue))
     });
     let rows = cases
         .iter()
@@ -140,6 +141,7 @@ pub(crate) async fn show(state: &AppState, l: Lang, c: &PageCaller, current: &st
             status_code: x.status.as_str(),
             deadline: Deadline::of(l, x, now),
             level: level_label(l, x.handling_level),
+            supervised: x.supervision.is_some(),
         })
         .collect();
     let categories = CaseKind::ALL
@@ -166,6 +168,7 @@ pub(crate) async fn show(state: &AppState, l: Lang, c: &PageCaller, current: &st
         queue,
         status: q.status,
         kind: q.kind,
+        watch: q.watch,
         rows,
         next_link,
         error,
