@@ -5,6 +5,7 @@
 //! Written with one `import_case_histories` per district: thousands of cases through the
 //! services would cost a transaction and an audit row each, and the demo must serve in seconds.
 
+mod mediation;
 mod plan;
 mod staff;
 mod story;
@@ -49,6 +50,8 @@ const LIVE_COMMUNITIES: [&str; 2] = ["150103003030", SHILAMENGENG];
 pub struct Summary {
     pub cases: usize,
     pub accounts: usize,
+    /// Settled disputes given a session and a signed agreement.
+    pub mediation_files: usize,
     /// The database already held cases (a reused demo world): nothing was written.
     pub kept: bool,
 }
@@ -60,8 +63,9 @@ impl Summary {
         }
         format!(
             "Cases: {} (2024 as the seed reports it: 新城区 {XINCHENG_DISPUTES} disputes taken in, {XINCHENG_RESOLVED} resolved; \
-             its labour room {LABOUR_ROOM_CASES} mediated, {LABOUR_ROOM_RESOLVED} by agreement), handled by {} office accounts.\n",
-            self.cases, self.accounts
+             its labour room {LABOUR_ROOM_CASES} mediated, {LABOUR_ROOM_RESOLVED} by agreement), handled by {} office accounts; \
+             {} mediation files with signed agreements.\n",
+            self.cases, self.accounts, self.mediation_files
         )
     }
 }
@@ -106,7 +110,9 @@ pub async fn load(store: &dyn Store, vault: &Vault, settings: &CaseSettings, now
     maker.water_fee_dispute(districts.get_mut("150103").context("回民区")?)?;
     maker.recent(districts.get_mut("150103").context("回民区")?, now)?;
 
+    let files_in = mediation::communities(&districts.get("150103").context("回民区")?.communities);
     let mut total = 0;
+    let mut files = 0;
     for d in districts.values_mut() {
         if d.histories.is_empty() {
             continue;
@@ -126,8 +132,9 @@ pub async fn load(store: &dyn Store, vault: &Vault, settings: &CaseSettings, now
             client_addr: None,
         };
         store.import_case_histories(&batch, &audit).await.explained().with_context(|| format!("loading the cases of {}", d.area.name))?;
+        files += mediation::write(store, &batch.cases, &files_in).await?;
     }
-    Ok(Summary { cases: total, accounts, kept: false })
+    Ok(Summary { cases: total, accounts, mediation_files: files, kept: false })
 }
 
 /// Numbers in order of intake, per year, as the counter would have given them.

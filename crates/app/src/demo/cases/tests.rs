@@ -58,6 +58,13 @@ async fn the_seeds_figures_come_out_of_sound_histories() {
     assert_eq!((water.channel, water.outcome, water.resolved_level), (Channel::JointPoliceVisit, Some(Outcome::ResolvedByAgreement), Some(HandlingLevel::Community)));
     assert_eq!(water.handler_name.as_deref(), Some("刘桂芳"), "the demo mediator of 什拉门更社区 handled it");
     assert!(water.area_path.contains("/150103003001/"));
+    // Its mediation file: a session with the police officer present and a signed agreement.
+    let sessions = services.store.case_sessions(water.id).await.unwrap();
+    assert_eq!(sessions.len(), 1);
+    assert!(sessions[0].others.iter().any(|o| o.contains("民警")) && sessions[0].held_at < water.concluded_at.unwrap());
+    let agreement = services.store.agreement(water.id).await.unwrap().expect("the agreement");
+    assert!(agreement.is_signed_by_all() && agreement.committee == "什拉门更社区人民调解委员会", "{agreement:?}");
+    assert!(summary.mediation_files > 10, "{summary:?}");
 
     // Every history is whole: it starts with the intake, its versions run without gaps, and
     // its last entry is where the case stands. Some went up a tier and were resolved there.
