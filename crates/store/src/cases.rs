@@ -172,13 +172,14 @@ macro_rules! impl_case_store {
                      AND ($7 IS NULL OR (deadline < $7 AND status NOT IN ('concluded','verified','followed_up','closed','declined'))) \
                      AND ($8 IS NULL OR id < $8) AND ($10 IS NULL OR handling_level = $10) \
                      AND ($11 IS NULL OR created_at >= $11) AND ($12 IS NULL OR created_at < $12) \
-                     AND ($13 = 0 OR supervision IS NOT NULL) AND ($14 = 0 OR pending_extension IS NOT NULL) ORDER BY id DESC LIMIT $9"
+                     AND ($13 = 0 OR supervision IS NOT NULL) AND ($14 = 0 OR pending_extension IS NOT NULL) \
+                     AND ($15 = 0 OR status NOT IN ('closed','declined')) ORDER BY id DESC LIMIT $9"
                 );
                 let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
                     .bind(path).bind(upper).bind(q.status.map(|s| s.as_str())).bind(q.kind.map(|k| k.as_str())).bind(&q.category)
                     .bind(q.handler_id).bind(q.overdue_at).bind(q.before).bind(q.limit)
                     .bind(q.level.map(|l| l.as_str())).bind(q.taken_in_from).bind(q.taken_in_before)
-                    .bind(i32::from(q.supervised)).bind(i32::from(q.extension_pending))
+                    .bind(i32::from(q.supervised)).bind(i32::from(q.extension_pending)).bind(i32::from(q.open_only))
                     .fetch_all(self.reader()).await.map_err($crate::error::map)?;
                 rows.iter().map(case_rows::case).collect::<Result<_, _>>().map_err($crate::error::map)
             }

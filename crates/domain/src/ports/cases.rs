@@ -68,6 +68,8 @@ pub struct CaseQuery {
     pub supervised: bool,
     /// Only cases with an extension request waiting for a decision.
     pub extension_pending: bool,
+    /// Only cases still being worked on: neither closed nor declined.
+    pub open_only: bool,
 }
 
 impl CaseQuery {
@@ -86,6 +88,7 @@ impl CaseQuery {
             limit,
             supervised: false,
             extension_pending: false,
+            open_only: false,
         }
     }
 }

@@ -81,6 +81,7 @@ cases-bulk-done = { $assigned } assigned, { $refused } not assigned.
 cases-bulk-refused = Not assigned
 cases-filter-category = Category
 cases-filter-overdue = Overdue only
+cases-filter-open = Open (not closed)
 cases-workload = Workload
 cases-workload-title = Workload of { $area }
 cases-workload-hint = Cases this office handles, per handler. Open: not yet concluded. Overdue: open and past the deadline now. Concluded: since the first of this month.

@@ -81,6 +81,7 @@ cases-bulk-done = 已分派 { $assigned } 件，未分派 { $refused } 件。
 cases-bulk-refused = 未分派
 cases-filter-category = 类别
 cases-filter-overdue = 只看超期
+cases-filter-open = 未办结
 cases-workload = 工作量
 cases-workload-title = { $area }工作量
 cases-workload-hint = 本级办理的事件，按经办人统计。在办：尚未办结；超期：在办且已过时限；本月办结：本月 1 日以来办结。

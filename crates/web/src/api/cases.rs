@@ -151,6 +151,8 @@ pub struct CaseListQuery {
     pub supervised: Option<bool>,
     /// Only cases with an extension request waiting for a decision.
     pub extension_pending: Option<bool>,
+    /// Only cases still being worked on: neither closed nor declined.
+    pub open: Option<bool>,
     /// `next_after` of the previous page.
     pub after: Option<Uuid>,
     #[param(minimum = 1, maximum = 200)]
@@ -188,6 +190,7 @@ pub async fn list(State(state): State<AppState>, caller: ApiCaller, ApiQuery(q):
         to: q.to,
         supervised: q.supervised.unwrap_or(false),
         extension_pending: q.extension_pending.unwrap_or(false),
+        open_only: q.open.unwrap_or(false),
         before: q.after,
         limit,
     };

@@ -106,6 +106,25 @@ async fn the_list_filters_by_tier_handler_and_intake_period() {
         let (_, page) = app.get(&street, &format!("/api/v1/cases?area=150103003&from=2024-01-01&to={yesterday}")).await;
         assert_eq!(ids(&page).len(), 0, "{page}");
 
+        // Open only: a declined case drops out, and from the office's page by default.
+        let c = report(&app, &grid, demand(&g01, "重复登记的路灯")).await;
+        assert_eq!(act(&c["id"], "decline", json!({"expected_version": 1, "reason": "重复登记"})).await.0, 200);
+        let (_, page) = app.get(&street, "/api/v1/cases?area=150103003").await;
+        assert_eq!(ids(&page).len(), 3);
+        let (_, page) = app.get(&street, "/api/v1/cases?area=150103003&open=true").await;
+        assert_eq!(ids(&page).len(), 2, "{page}");
+        assert!(!ids(&page).contains(&c["id"].as_str().unwrap()));
+        let browser = app.browser();
+        crate::ui::sign_in(&app, &browser, "community").await;
+        let html = |path: &'static str| {
+            let (app, browser) = (&app, &browser);
+            async move { crate::ui_cases::text(app, browser, path).await.1 }
+        };
+        let office = html("/cases?q=handling").await;
+        assert!(office.contains("楼道灯坏") && !office.contains("重复登记的路灯"), "the office's queue is work to do");
+        let everything = html("/cases?q=handling&status=").await;
+        assert!(everything.contains("重复登记的路灯"), "all statuses when asked");
+
         let (s, p) = app.get(&street, "/api/v1/cases?from=2024-12-31&to=2024-01-01").await;
         assert_eq!((s, p["code"].as_str()), (422, Some("error-period-inverted")), "{p}");
         let (s, _) = app.get(&street, "/api/v1/cases?from=2024-13-01").await;

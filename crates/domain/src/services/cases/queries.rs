@@ -56,6 +56,8 @@ pub struct CaseList {
     pub supervised: bool,
     /// Only cases with an extension request waiting.
     pub extension_pending: bool,
+    /// Only cases neither closed nor declined.
+    pub open_only: bool,
     pub before: Option<Uuid>,
     pub limit: i64,
 }
@@ -132,6 +134,7 @@ impl Services {
             before: q.before,
             supervised: q.supervised,
             extension_pending: q.extension_pending,
+            open_only: q.open_only,
             ..CaseQuery::new(scope, q.limit.clamp(1, MAX_PAGE))
         };
         self.store.cases(&query).await

@@ -58,12 +58,16 @@ struct QueuePage {
     bulk: Option<super::bulk::BulkForm>,
 }
 
+/// The status filter's value for cases still being worked on.
+const OPEN: &str = "open";
+
 #[derive(Deserialize, Default)]
 pub struct QueueQuery {
     #[serde(default)]
     pub(crate) q: String,
-    #[serde(default)]
-    pub(crate) status: String,
+    /// A status, `open` (neither closed nor declined), or blank for all; absent means `open`
+    /// in one's own and the office's queues, which are work to do, and all in the area's.
+    pub(crate) status: Option<String>,
     #[serde(default)]
     pub(crate) kind: String,
     #[serde(default)]
@@ -92,8 +96,9 @@ pub(crate) async fn show(state: &AppState, l: Lang, c: &PageCaller, current: &st
         _ if c.actor.role.has(Permission::SuperviseCases) => "handling".to_string(),
         _ => "area".to_string(),
     };
+    let status_choice = q.status.clone().unwrap_or_else(|| if queue == "area" { String::new() } else { OPEN.to_string() });
     let parsed = (|| -> Result<(Option<CaseStatus>, Option<CaseKind>), DomainError> {
-        let status = Some(q.status.trim()).filter(|v| !v.is_empty()).map(CaseStatus::parse).transpose()?;
+        let status = Some(status_choice.trim()).filter(|v| !v.is_empty() && *v != OPEN).map(CaseStatus::parse).transpose()?;
         let kind = Some(q.kind.trim()).filter(|v| !v.is_empty()).map(CaseKind::parse).transpose()?;
         Ok((status, kind))
     })();
@@ -103,6 +108,7 @@ pub(crate) async fn show(state: &AppState, l: Lang, c: &PageCaller, current: &st
                 queue: if queue == "handling" { CaseQueue::Handling } else { CaseQueue::Area },
                 mine: queue == "mine",
                 status,
+                open_only: status_choice == OPEN,
                 kind,
                 category: Some(q.category.clone()).filter(|x| !x.trim().is_empty()),
                 overdue: q.overdue == "true",
@@ -125,7 +131,7 @@ pub(crate) async fn show(state: &AppState, l: Lang, c: &PageCaller, current: &st
     let settings = s.case_settings().await?;
     let tree = &settings.categories;
     let next_link = (cases.len() as i64 == PAGE).then(|| cases.last().map(|x| x.id)).flatten().map(|after| {
-        let (status, kind, category, overdue, watch) = (urlencode(&q.status), urlencode(&q.kind), urlencode(&q.category), urlencode(&q.overdue), urlencode(&q.watch));
+        let (status, kind, category, overdue, watch) = (urlencode(&status_choice), urlencode(&q.kind), urlencode(&q.category), urlencode(&q.overdue), urlencode(&q.watch));
         format!("/cases?q={}&status={status}&kind={kind}&category={category}&overdue={overdue}&watch={watch}&after={after}", urlencode(&queue))
     });
     let rows = cases
@@ -163,10 +169,12 @@ pub(crate) async fn show(state: &AppState, l: Lang, c: &PageCaller, current: &st
         categories,
         bulk,
         queues: ["mine", "handling", "area"].into_iter().map(|k| (k, l.t(&format!("cases-queue-{k}")))).collect(),
-        statuses: CaseStatus::ALL.iter().map(|x| (x.as_str(), label(l, "case-status", x.as_str()))).collect(),
+        statuses: std::iter::once((OPEN, l.t("cases-filter-open")))
+            .chain(CaseStatus::ALL.iter().map(|x| (x.as_str(), label(l, "case-status", x.as_str()))))
+            .collect(),
         kinds: CaseKind::ALL.iter().map(|x| (x.as_str(), label(l, "case-kind", x.as_str()))).collect(),
         queue,
-        status: q.status,
+        status: status_choice,
         kind: q.kind,
         watch: q.watch,
         rows,
