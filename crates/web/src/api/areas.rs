@@ -15,6 +15,8 @@ use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, Problem};
 
 #[derive(Serialize, ToSchema)]
 pub struct AreaView {
+    /// What other resources refer to the area by, e.g. a case's `area_id`.
+    pub id: uuid::Uuid,
     /// National division code where one exists.
     #[schema(example = "150103")]
     pub code: String,
@@ -39,6 +41,7 @@ impl From<Area> for AreaView {
         let codes = Area::path_codes(&a.path);
         let parent_code = codes.len().checked_sub(2).map(|i| codes[i].to_string());
         AreaView {
+            id: a.id,
             code: a.code.to_string(),
             name: a.name,
             level: a.level,

@@ -29,7 +29,10 @@ async fn an_action_named_in_the_path_takes_its_fields_flat() {
     for app in TestApp::all().await {
         let grid = app.token("grid").await;
         let community = app.token("community").await;
-        let c = report(&app, &grid, demand(&area_id(&app, "150103003030G01").await, "路灯不亮")).await;
+        // A client finds the area's id in the area itself, as intake needs it.
+        let (_, area) = app.get(&grid, "/api/v1/areas/150103003030G01").await;
+        assert_eq!(area["id"].as_str(), Some(area_id(&app, "150103003030G01").await.as_str()), "{area}");
+        let c = report(&app, &grid, demand(area["id"].as_str().unwrap(), "路灯不亮")).await;
         let base = format!("/api/v1/cases/{}/actions", c["id"].as_str().unwrap());
 
         // Not possible now: 409 naming what is.
