@@ -62,7 +62,12 @@ fn measure(bin: &Path, name: &'static str, url: Option<String>, server_cpu: Opti
     let real = wrk::Load { url: server.base_url(), header: Some(&header), cpu: load_cpu, seconds: SECONDS, connections: CONNECTIONS, script: Some(script.clone()) };
     let figures = wrk::run(&real)?;
     // What BENCHMARKS.md shows: no throwaway port, no token.
-    let shown = wrk::Load { url: "http://127.0.0.1:<port>".into(), header: Some("Authorization: Bearer <token>"), ..real };
+    let shown = wrk::Load {
+        url: "http://127.0.0.1:<port>".into(),
+        header: Some("Authorization: Bearer <token>"),
+        script: Some("target/bench-scripts/intake.lua".into()),
+        ..real
+    };
     let http_row = Row {
         label: format!("`POST /api/v1/cases` on {name} (grid worker's token; a dispute with two parties)"),
         figures,
