@@ -242,7 +242,7 @@ fn build(l: Lang, f: MediationFile, candidates: Vec<Mediator>, now: DateTime<Utc
         sessions,
         candidates: candidates.iter().map(|m| (mediator_value(m), mediator_label(l, m))).collect(),
         parties: f.parties.iter().map(|p| (p.id.to_string(), party_label(l, p))).collect(),
-        can_apply: f.may_record && f.window.is_some() && f.confirmation.is_none(),
+        can_apply: f.may_record && f.window.is_some() && !window_closed && f.confirmation.is_none(),
         can_decide: f.may_record && f.confirmation.as_ref().is_some_and(|j| j.result.is_none()),
         draft,
         agreement_effective: agreement.as_ref().is_some_and(|a| a.effective.is_some()),
