@@ -5,67 +5,7 @@ macro_rules! impl_case_store {
     ($store:ty, $row:ty, $conn:ty) => {
         $crate::cases_rows::case_rows!($row);
 
-        /// The next number of a district and year. The upsert takes the counter row's lock
-        /// (PostgreSQL) or runs under the single writer (SQLite), so two intakes never get
-        /// the same number, and a rolled-back intake leaves no gap.
-        async fn next_case_seq(conn: &mut $conn, district_code: &str, year: i32) -> Result<i64, sqlx::Error> {
-            sqlx::query_scalar(
-                "INSERT INTO case_counters (district_code, year, last_seq) VALUES ($1, $2, 1) \
-                 ON CONFLICT (district_code, year) DO UPDATE SET last_seq = case_counters.last_seq + 1 RETURNING last_seq",
-            )
-            .bind(district_code)
-            .bind(year)
-            .fetch_one(&mut *conn)
-            .await
-        }
-
-        async fn insert_case_row(conn: &mut $conn, c: &fengqiao_domain::model::case::Case) -> Result<(), sqlx::Error> {
-            sqlx::query(
-                "INSERT INTO cases (id, number, kind, category, title, description, area_id, area_path, area_level, handling_path, \
-                 address, point_lon, point_lat, channel, risk, reporter_id, reporter_name, status, outcome, handling_level, \
-                 received_from_level, resolved_level, handler_id, handler_name, concluded_by, verified_by, satisfaction, partner_room, \
-                 reopened, version, created_at, accepted_at, concluded_at, closed_at, updated_at, deadline, supervision, pending_extension) \
-                 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$30,$31,$32,$33,$34,$35,$36,$37,$38)",
-            )
-            .bind(c.id).bind(c.number.as_str()).bind(c.kind.as_str()).bind(c.category.as_str()).bind(&c.title).bind(&c.description)
-            .bind(c.area_id).bind(&c.area_path).bind(c.area_level.as_str()).bind(c.handling_area_path())
-            .bind(&c.address).bind(c.point.map(|p| p.lon)).bind(c.point.map(|p| p.lat)).bind(c.channel.as_str()).bind(c.risk.as_str())
-            .bind(c.reporter_id).bind(&c.reporter_name).bind(c.status.as_str()).bind(c.outcome.map(|o| o.as_str())).bind(c.handling_level.as_str())
-            .bind(c.received_from_level.map(|l| l.as_str())).bind(c.resolved_level.map(|l| l.as_str())).bind(c.handler_id).bind(&c.handler_name)
-            .bind(c.concluded_by).bind(c.verified_by).bind(c.satisfaction.map(|s| s.as_str())).bind(c.partner_room.map(|r| r.as_str()))
-            .bind(c.reopened).bind(c.version).bind(c.created_at).bind(c.accepted_at).bind(c.concluded_at).bind(c.closed_at).bind(c.updated_at).bind(c.deadline)
-            .bind(case_rows::json_of(&c.supervision)).bind(case_rows::json_of(&c.pending_extension))
-            .execute(&mut *conn)
-            .await?;
-            Ok(())
-        }
-
-        async fn insert_party(conn: &mut $conn, case: &fengqiao_domain::model::case::Case, p: &fengqiao_domain::model::case::Party, index: usize) -> Result<(), sqlx::Error> {
-            sqlx::query(
-                "INSERT INTO case_parties (id, case_id, position, role, kind, resident_id, name, id_cipher, id_hash, id_masked, \
-                 phone_cipher, phone_hash, phone_masked, area_path, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)",
-            )
-            .bind(p.id).bind(case.id).bind(index as i32 + 1).bind(p.role.as_str()).bind(p.kind.as_str()).bind(p.resident_id).bind(&p.name)
-            .bind(p.id_number.as_ref().map(|x| &x.cipher)).bind(p.id_number.as_ref().map(|x| &x.hash)).bind(p.id_number.as_ref().map(|x| &x.masked))
-            .bind(p.phone.as_ref().map(|x| &x.cipher)).bind(p.phone.as_ref().map(|x| &x.hash)).bind(p.phone.as_ref().map(|x| &x.masked))
-            .bind(&case.area_path).bind(p.created_at)
-            .execute(&mut *conn)
-            .await?;
-            Ok(())
-        }
-
-        async fn insert_entry(conn: &mut $conn, e: &fengqiao_domain::model::case::TimelineEntry) -> Result<(), sqlx::Error> {
-            sqlx::query(
-                "INSERT INTO case_timeline (case_id, version, at, actor_id, actor_name, kind, from_status, to_status, from_level, to_level, note, action, deadline) \
-                 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)",
-            )
-            .bind(e.case_id).bind(e.version).bind(e.at).bind(e.actor_id).bind(&e.actor_name).bind(e.kind.as_str())
-            .bind(e.from_status.map(|s| s.as_str())).bind(e.to_status.as_str()).bind(e.from_level.map(|l| l.as_str())).bind(e.to_level.as_str())
-            .bind(&e.note).bind(e.action.as_ref().and_then(|a| serde_json::to_string(a).ok())).bind(e.deadline)
-            .execute(&mut *conn)
-            .await?;
-            Ok(())
-        }
+        $crate::cases_write::case_writes!($conn);
 
         /// Writes a case's workflow state if it is still at `expected_version`; false if it moved.
         async fn update_case_in(conn: &mut $conn, c: &fengqiao_domain::model::case::Case, expected_version: i64) -> Result<bool, sqlx::Error> {
@@ -90,35 +30,15 @@ macro_rules! impl_case_store {
         #[async_trait::async_trait]
         impl fengqiao_domain::ports::CaseStore for $store {
             async fn insert_case(&self, intake: &fengqiao_domain::ports::CaseIntake, audit: &fengqiao_domain::model::NewAudit) -> fengqiao_domain::Result<fengqiao_domain::model::case::Case> {
-                $crate::shared::write_tx!(self, |tx| {
-                    let seq = next_case_seq(&mut *tx, &intake.district_code, intake.year).await?;
-                    let mut case = intake.case.clone();
-                    case.number = fengqiao_domain::model::case::CaseNumber::compose(&intake.district_code, intake.year, seq as u64)?;
-                    insert_case_row(&mut *tx, &case).await?;
-                    for (i, p) in intake.parties.iter().enumerate() {
-                        insert_party(&mut *tx, &case, p, i).await?;
-                    }
-                    insert_entry(&mut *tx, &intake.entry).await?;
-                    let mut audit = audit.clone();
-                    if let Some(serde_json::Value::Object(after)) = audit.after.as_mut() {
-                        after.insert("number".into(), serde_json::Value::String(case.number.to_string()));
-                    }
-                    append_audit_in(&mut *tx, std::slice::from_ref(&audit)).await?;
-                    case
-                })
+                self.intakes.submit(self, intake.clone(), audit.clone()).await
             }
 
             async fn import_case_histories(&self, batch: &fengqiao_domain::ports::CaseHistories, audit: &fengqiao_domain::model::NewAudit) -> fengqiao_domain::Result<()> {
                 $crate::shared::write_tx!(self, |tx| {
-                    for h in &batch.cases {
-                        insert_case_row(&mut *tx, &h.case).await?;
-                        for (i, p) in h.parties.iter().enumerate() {
-                            insert_party(&mut *tx, &h.case, p, i).await?;
-                        }
-                        for e in &h.timeline {
-                            insert_entry(&mut *tx, e).await?;
-                        }
-                    }
+                    insert_case_rows(&mut *tx, &batch.cases.iter().map(|h| &h.case).collect::<Vec<_>>()).await?;
+                    let parties: Vec<_> = batch.cases.iter().map(|h| (&h.case, h.parties.as_slice())).collect();
+                    insert_party_rows(&mut *tx, &parties).await?;
+                    insert_entries(&mut *tx, &batch.cases.iter().flat_map(|h| &h.timeline).collect::<Vec<_>>()).await?;
                     // Raised, never lowered: numbers taken in before the import stay taken.
                     for (district, year, seq) in &batch.counters {
                         sqlx::query(
@@ -200,6 +120,32 @@ macro_rules! impl_case_store {
                 let rows = sqlx::query("SELECT * FROM case_timeline WHERE case_id = $1 ORDER BY version").bind(case_id)
                     .fetch_all(self.reader()).await.map_err($crate::error::map)?;
                 rows.iter().map(case_rows::entry).collect::<Result<_, _>>().map_err($crate::error::map)
+            }
+        }
+
+        impl $crate::intake_queue::IntakeWriter for $store {
+            /// One transaction for the batch; if it fails, each intake alone, so that one
+            /// bad intake (or a constraint it alone breaks) fails only its own caller.
+            async fn write_intakes(&self, jobs: Vec<$crate::intake_queue::Job>) {
+                let batch = $crate::shared::write_tx!(self, |tx| { write_intake_batch(&mut *tx, &jobs).await? });
+                match batch {
+                    Ok(cases) => {
+                        for (job, case) in jobs.into_iter().zip(cases) {
+                            let _ = job.reply.send(Ok(case));
+                        }
+                    }
+                    Err(e) if jobs.len() == 1 => {
+                        let job = jobs.into_iter().next().expect("one job");
+                        let _ = job.reply.send(Err(e));
+                    }
+                    Err(_) => {
+                        for job in jobs {
+                            let one = std::slice::from_ref(&job);
+                            let result = $crate::shared::write_tx!(self, |tx| { write_intake_batch(&mut *tx, one).await? });
+                            let _ = job.reply.send(result.map(|mut cases| cases.remove(0)));
+                        }
+                    }
+                }
             }
         }
     };

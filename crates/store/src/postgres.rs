@@ -13,8 +13,10 @@ use sqlx::{PgConnection, Postgres, Transaction};
 use crate::error::map;
 use crate::shared::impl_store;
 
+#[derive(Clone)]
 pub struct PgStore {
     url: String,
+    intakes: std::sync::Arc<crate::intake_queue::IntakeQueue>,
     pool: PgPool,
 }
 
@@ -28,7 +30,7 @@ impl PgStore {
             .connect(url)
             .await
             .map_err(map)?;
-        Ok(PgStore { url: url.to_string(), pool })
+        Ok(PgStore { url: url.to_string(), intakes: Default::default(), pool })
     }
 
     fn reader(&self) -> &PgPool {

@@ -97,30 +97,26 @@ macro_rules! impl_store {
                 .await?;
             let mut seq: i64 = head.try_get("seq")?;
             let mut hash: String = head.try_get("hash")?;
+            let mut rows = Vec::with_capacity(entries.len());
             for e in entries {
                 seq += 1;
                 let row = fengqiao_domain::rules::audit_chain::seal(&hash, seq, e);
-                sqlx::query(
+                hash = row.hash.clone();
+                rows.push(row);
+            }
+            // Many rows per statement: a batch of intakes appends one row per case.
+            for chunk in rows.chunks(500) {
+                let mut q = sqlx::QueryBuilder::<$db>::new(
                     "INSERT INTO audit_log (seq, at, actor_id, actor_name, action, entity_type, entity_id, area_path, \
-                     before_json, after_json, client_addr, prev_hash, hash) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-                )
-                .bind(row.seq)
-                .bind(row.at)
-                .bind(row.actor_id)
-                .bind(&row.actor_name)
-                .bind(&row.action)
-                .bind(&row.entity_type)
-                .bind(&row.entity_id)
-                .bind(&row.area_path)
-                .bind(row.before.as_ref().map(|v| v.to_string()))
-                .bind(row.after.as_ref().map(|v| v.to_string()))
-                .bind(&row.client_addr)
-                .bind(&row.prev_hash)
-                .bind(&row.hash)
-                .execute(&mut *conn)
-                .await?;
-                hash = row.hash;
+                     before_json, after_json, client_addr, prev_hash, hash) ",
+                );
+                q.push_values(chunk, |mut b, row| {
+                    b.push_bind(row.seq).push_bind(row.at).push_bind(row.actor_id).push_bind(&row.actor_name).push_bind(&row.action)
+                        .push_bind(&row.entity_type).push_bind(&row.entity_id).push_bind(&row.area_path)
+                        .push_bind(row.before.as_ref().map(|v| v.to_string())).push_bind(row.after.as_ref().map(|v| v.to_string()))
+                        .push_bind(&row.client_addr).push_bind(&row.prev_hash).push_bind(&row.hash);
+                });
+                q.build().execute(&mut *conn).await?;
             }
             sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
                 .bind(seq)

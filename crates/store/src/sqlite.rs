@@ -14,8 +14,10 @@ use sqlx::{Sqlite, SqliteConnection, Transaction};
 use crate::error::map;
 use crate::shared::impl_store;
 
+#[derive(Clone)]
 pub struct SqliteStore {
     path: PathBuf,
+    intakes: std::sync::Arc<crate::intake_queue::IntakeQueue>,
     reader: SqlitePool,
     writer: SqlitePool,
 }
@@ -46,7 +48,7 @@ impl SqliteStore {
             .connect_with(options.pragma("cache_size", "-16384").read_only(true))
             .await
             .map_err(map)?;
-        Ok(SqliteStore { path: path.to_path_buf(), reader, writer })
+        Ok(SqliteStore { path: path.to_path_buf(), intakes: Default::default(), reader, writer })
     }
 
     pub fn path(&self) -> &Path {

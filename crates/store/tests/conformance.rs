@@ -11,6 +11,8 @@ mod case_settings;
 mod cases;
 #[path = "conformance/imports.rs"]
 mod imports;
+#[path = "conformance/intake_batches.rs"]
+mod intake_batches;
 #[path = "conformance/mediation.rs"]
 mod mediation;
 #[path = "conformance/oversight.rs"]

@@ -85,9 +85,10 @@ pub fn intake_section(ctx: &Context, backends: &[super::intake::Backend]) -> Str
     s.push_str(&format!(
         "Server: `{}` on a fresh demo world. Over HTTP each request is a grid worker's bearer token checked, the body \
          validated, two parties' phones encrypted and indexed, and the case, its parties, first timeline entry, number and \
-         audit row committed in one transaction. The floor is `fengqiao raw-intake`: the same rows, prepared and encrypted \
-         beforehand, written by the store with the same concurrency into the same database right after, without HTTP, \
-         token or validation. SQLite runs in WAL mode with `synchronous=NORMAL` (a commit survives the process dying; \
+         audit row committed before the answer. Intakes that arrive while a write is under way share the next \
+         transaction (group commit, at most 128 per transaction; `crates/store/src/intake_queue.rs`). The floor is \
+         `fengqiao raw-intake`: the same rows, prepared and encrypted beforehand, written through the same store call with \
+         the same concurrency into the same database right after, without HTTP, token or validation. SQLite runs in WAL mode with `synchronous=NORMAL` (a commit survives the process dying; \
          a power cut can lose the last few).\n\n",
         ctx.server_command
     ));

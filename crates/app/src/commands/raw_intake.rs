@@ -1,7 +1,7 @@
 //! `fengqiao raw-intake` (hidden; used by `cargo xtask bench`): the floor under HTTP intake.
 //! It writes the same rows an intake over HTTP writes (case, parties, first timeline entry,
-//! number counter, audit row), one transaction per case straight through the store, with
-//! nothing in front: no HTTP, no token, no validation, parties encrypted beforehand. The
+//! number counter, audit row) through the store's own intake call (which groups concurrent
+//! intakes into shared transactions, as it does for HTTP), with nothing in front: no HTTP, no token, no validation, parties encrypted beforehand. The
 //! bench runs it on the same database right after the HTTP run, so the gap between the two
 //! is what the web layer and the services cost.
 
