@@ -8,7 +8,14 @@ macro_rules! impl_case_store {
         $crate::cases_write::case_writes!($conn);
 
         /// Writes a case's workflow state if it is still at `expected_version`; false if it moved.
+        /// The figures move in the same transaction: the case as it stood is read first (at
+        /// the expected version, or the step loses as it would to the version check).
         async fn update_case_in(conn: &mut $conn, c: &fengqiao_domain::model::case::Case, expected_version: i64) -> Result<bool, sqlx::Error> {
+            let old = sqlx::query("SELECT * FROM cases WHERE id = $1").bind(c.id).fetch_optional(&mut *conn).await?;
+            let Some(old) = old.as_ref().map(case_rows::case).transpose()? else { return Ok(false) };
+            if old.version != expected_version {
+                return Ok(false);
+            }
             let done = sqlx::query(
                 "UPDATE cases SET handling_path = $1, status = $2, outcome = $3, handling_level = $4, received_from_level = $5, resolved_level = $6, \
                  handler_id = $7, handler_name = $8, concluded_by = $9, verified_by = $10, satisfaction = $11, partner_room = $12, reopened = $13, \
@@ -24,7 +31,11 @@ macro_rules! impl_case_store {
             .bind(case_rows::json_of(&c.supervision)).bind(case_rows::json_of(&c.pending_extension))
             .execute(&mut *conn)
             .await?;
-            Ok(done.rows_affected() > 0)
+            if done.rows_affected() == 0 {
+                return Ok(false);
+            }
+            apply_stats_in(&mut *conn, &fengqiao_domain::rules::case_stats::StatsDelta::transition(&old, c)).await?;
+            Ok(true)
         }
 
         #[async_trait::async_trait]
@@ -39,6 +50,11 @@ macro_rules! impl_case_store {
                     let parties: Vec<_> = batch.cases.iter().map(|h| (&h.case, h.parties.as_slice())).collect();
                     insert_party_rows(&mut *tx, &parties).await?;
                     insert_entries(&mut *tx, &batch.cases.iter().flat_map(|h| &h.timeline).collect::<Vec<_>>()).await?;
+                    let mut stats = fengqiao_domain::rules::case_stats::StatsDelta::default();
+                    for h in &batch.cases {
+                        stats.add_case(&h.case, 1);
+                    }
+                    apply_stats_in(&mut *tx, &stats).await?;
                     // Raised, never lowered: numbers taken in before the import stay taken.
                     for (district, year, seq) in &batch.counters {
                         sqlx::query(

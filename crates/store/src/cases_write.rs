@@ -138,6 +138,11 @@ macro_rules! case_writes {
             insert_party_rows(&mut *conn, &parties).await?;
             insert_entries(&mut *conn, &jobs.iter().map(|j| &j.intake.entry).collect::<Vec<_>>()).await?;
             append_audit_in(&mut *conn, &audits).await?;
+            let mut stats = fengqiao_domain::rules::case_stats::StatsDelta::default();
+            for c in &cases {
+                stats.add_case(c, 1);
+            }
+            apply_stats_in(&mut *conn, &stats).await?;
             Ok(cases)
         }
     };

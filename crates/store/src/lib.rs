@@ -20,6 +20,7 @@ mod rows;
 mod registry_rows;
 mod shared;
 mod sqlite;
+mod stats;
 
 use std::path::Path;
 use std::sync::Arc;

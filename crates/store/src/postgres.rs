@@ -41,6 +41,13 @@ impl PgStore {
         self.pool.begin().await
     }
 
+    /// One consistent view across several reads.
+    async fn begin_snapshot(&self) -> std::result::Result<Transaction<'static, Postgres>, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(&mut *tx).await?;
+        Ok(tx)
+    }
+
     async fn migrate_impl(&self) -> Result<()> {
         sqlx::migrate!("./migrations/postgres")
             .run(&self.pool)
@@ -99,3 +106,4 @@ crate::attachments::impl_attachment_store!(PgStore, sqlx::postgres::PgRow, PgCon
 crate::case_settings::impl_case_settings_store!(PgStore, sqlx::postgres::PgRow, PgConnection);
 crate::mediation::impl_mediation_store!(PgStore, sqlx::postgres::PgRow, PgConnection);
 crate::oversight::impl_oversight_store!(PgStore, sqlx::postgres::PgRow, PgConnection);
+crate::stats::impl_stats_store!(PgStore, sqlx::postgres::PgRow, PgConnection, lock_cases = "LOCK TABLE cases IN SHARE MODE");

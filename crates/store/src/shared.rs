@@ -305,6 +305,7 @@ macro_rules! impl_store {
                         let sql = format!("UPDATE {table} SET {column} = $1 || substr({column}, CAST($2 AS INTEGER)) WHERE {column} >= $3 AND {column} < $4");
                         sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&a.path).bind(keep_from).bind(old_path).bind(&upper).execute(&mut *tx).await?;
                     }
+                    move_stats_in(&mut *tx, a.code.as_str(), old_path, &a.path).await?;
                     append_audit_in(&mut *tx, std::slice::from_ref(audit)).await?;
                 })
             }

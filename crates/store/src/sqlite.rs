@@ -63,6 +63,11 @@ impl SqliteStore {
         self.writer.begin_with("BEGIN IMMEDIATE").await
     }
 
+    /// One consistent view across several reads (WAL gives a deferred read its snapshot).
+    async fn begin_snapshot(&self) -> std::result::Result<Transaction<'static, Sqlite>, sqlx::Error> {
+        self.reader.begin().await
+    }
+
     async fn migrate_impl(&self) -> Result<()> {
         sqlx::migrate!("./migrations/sqlite")
             .run(&self.writer)
@@ -97,3 +102,4 @@ crate::attachments::impl_attachment_store!(SqliteStore, sqlx::sqlite::SqliteRow,
 crate::case_settings::impl_case_settings_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
 crate::mediation::impl_mediation_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
 crate::oversight::impl_oversight_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
+crate::stats::impl_stats_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection, lock_cases = "");

@@ -19,6 +19,8 @@ mod mediation;
 mod oversight;
 #[path = "conformance/registry.rs"]
 mod registry;
+#[path = "conformance/stats.rs"]
+mod stats;
 
 use chrono::{Duration, Utc};
 use fengqiao_domain::DomainError;

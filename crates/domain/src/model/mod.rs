@@ -10,6 +10,7 @@ pub mod partner;
 pub mod place;
 pub mod resident;
 pub mod session;
+pub mod stats;
 pub mod user;
 
 pub use area::{Area, AreaCode, AreaLevel};

@@ -13,11 +13,13 @@ mod imports;
 mod mediation;
 mod oversight;
 mod registry;
+mod stats;
 mod workload;
 
 pub use attachments::{AttachmentStore, BlobStore, DatabaseBlobs};
 pub use case_settings::{CaseSettingsStore, StoredCaseSettings};
 pub use cases::{CaseHistories, CaseHistory, CaseIntake, CaseQuery, CaseScope, CaseStore};
+pub use stats::{OverdueQuery, PeriodRange, StatsCheck, StatsDifference, StatsFilter, StatsStore, StatsSum};
 pub use workload::{WorkloadRow, WorkloadStore};
 pub use imports::ImportJobStore;
 pub use mediation::MediationStore;
@@ -71,6 +73,7 @@ pub trait Store:
     + WorkloadStore
     + MediationStore
     + OversightStore
+    + StatsStore
     + Send
     + Sync
     + 'static

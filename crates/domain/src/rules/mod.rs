@@ -3,6 +3,7 @@
 pub mod access;
 pub mod audit_chain;
 pub mod boundary;
+pub mod case_stats;
 pub mod calendar;
 pub mod deadline;
 pub mod mediation;

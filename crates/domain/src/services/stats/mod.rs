@@ -1,0 +1,280 @@
+//! Figures: the case figures for any area in the caller's scope and any period, read from the
+//! sums the write path keeps, and the check that those sums equal a recount.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Days, NaiveDate};
+
+use crate::error::{DomainError, Result};
+use crate::model::case::{CaseKind, CaseStatus, CategoryCode};
+use crate::model::stats::{AreaRef, CaseFigures, CategoryFigures, ChildFigures, IntakeResolved, LevelFigures, RoomFigures, SatisfactionFigures, share};
+use crate::model::{Area, NewAudit};
+use crate::ports::{OverdueQuery, PeriodRange, StatsCheck, StatsFilter};
+use crate::rules::access::{Actor, Permission};
+use crate::rules::calendar::{local_date, start_of_day};
+use crate::rules::case_stats::{COUNTERS, Counters, Grain, N, idx, month_of};
+use crate::services::Services;
+
+/// A period longer than this is refused: the data a city keeps online is about a decade, and
+/// a fifty-year query is a typo, not a question.
+pub const MAX_PERIOD_DAYS: u64 = 3_700;
+/// Dates outside these years are typos too.
+const FIRST_YEAR: i32 = 2000;
+const LAST_YEAR: i32 = 2099;
+
+/// What a caller asks for: an area (their home area when absent) and a period (this year to
+/// date when absent), optionally one kind and one category with its sub-categories.
+#[derive(Debug, Clone, Default)]
+pub struct FigureQuery {
+    pub area_code: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub kind: Option<CaseKind>,
+    pub category: Option<String>,
+}
+
+/// The periods `[from, to]` cover, as the fewest rows: whole months from the month sums and
+/// the ragged ends from the day sums.
+pub fn ranges(from: NaiveDate, to: NaiveDate) -> Vec<PeriodRange> {
+    let until = to + Days::new(1);
+    let first_whole = if from.day() == 1 { from } else { next_month(month_of(from)) };
+    let end_whole = month_of(until);
+    if first_whole >= end_whole {
+        return vec![PeriodRange { grain: Grain::Day, from, until }];
+    }
+    let mut v = Vec::with_capacity(3);
+    if from < first_whole {
+        v.push(PeriodRange { grain: Grain::Day, from, until: first_whole });
+    }
+    v.push(PeriodRange { grain: Grain::Month, from: first_whole, until: end_whole });
+    if end_whole < until {
+        v.push(PeriodRange { grain: Grain::Day, from: end_whole, until });
+    }
+    v
+}
+
+fn next_month(first: NaiveDate) -> NaiveDate {
+    first.checked_add_months(chrono::Months::new(1)).expect("dates stay within 2000–2100")
+}
+
+fn add(into: &mut Counters, v: &Counters) {
+    for (a, b) in into.iter_mut().zip(v) {
+        *a += b;
+    }
+}
+
+fn area_ref(a: &Area) -> AreaRef {
+    AreaRef { code: a.code.to_string(), name: a.name.clone(), level: a.level }
+}
+
+impl Services {
+    /// Checks a period: both ends real dates in range, in order, not absurdly long.
+    pub fn check_period(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<(NaiveDate, NaiveDate)> {
+        let today = local_date(self.clock.now());
+        let to = to.unwrap_or(today);
+        let from = from.unwrap_or_else(|| NaiveDate::from_ymd_opt(to.year(), 1, 1).expect("1 January exists"));
+        for (field, d) in [("from", from), ("to", to)] {
+            if !(FIRST_YEAR..=LAST_YEAR).contains(&d.year()) {
+                return Err(DomainError::invalid(field, "error-period-out-of-range"));
+            }
+        }
+        if from > to {
+            return Err(DomainError::invalid("from", "error-period-inverted"));
+        }
+        if (to - from).num_days() as u64 >= MAX_PERIOD_DAYS {
+            return Err(DomainError::invalid("to", "error-period-too-long"));
+        }
+        Ok((from, to))
+    }
+
+    pub async fn case_figures(&self, actor: &Actor, q: &FigureQuery) -> Result<CaseFigures> {
+        actor.require(Permission::ViewCases)?;
+        let area = match &q.area_code {
+            Some(code) => self.area(actor, code).await?,
+            None => self.home_area(actor).await?,
+        };
+        let (from, to) = self.check_period(q.from, q.to)?;
+        let settings = self.case_settings().await?;
+        let category = match q.category.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            None => None,
+            Some(c) => {
+                let code = CategoryCode::parse(c)?;
+                let known = match q.kind {
+                    Some(k) => settings.categories.get(k, code.as_str()).is_some(),
+                    None => CaseKind::ALL.iter().any(|k| settings.categories.get(*k, code.as_str()).is_some()),
+                };
+                if !known {
+                    return Err(DomainError::invalid("category", "error-case-category"));
+                }
+                Some(code.as_str().to_string())
+            }
+        };
+        let children = self.store.area_children(area.id, false).await?;
+        let mut codes = vec![area.code.to_string()];
+        codes.extend(children.iter().map(|c| c.code.to_string()));
+        let filter = StatsFilter { area_codes: codes, ranges: ranges(from, to), kind: q.kind.map(|k| k.as_str().to_string()), category: category.clone() };
+        let sums = self.store.sum_case_stats(&filter).await?;
+
+        let mut total = [0i64; N];
+        let mut by_kind: BTreeMap<String, Counters> = BTreeMap::new();
+        let mut by_category: BTreeMap<(String, String), Counters> = BTreeMap::new();
+        let mut per_child: BTreeMap<&str, Counters> = BTreeMap::new();
+        for s in &sums {
+            if s.area_code == area.code.as_str() {
+                add(&mut total, &s.counters);
+                add(by_kind.entry(s.kind.clone()).or_insert([0; N]), &s.counters);
+                add(by_category.entry((s.kind.clone(), s.category.clone())).or_insert([0; N]), &s.counters);
+            } else {
+                add(per_child.entry(s.area_code.as_str()).or_insert([0; N]), &s.counters);
+            }
+        }
+        let now = self.clock.now();
+        let overdue = |path: &str| OverdueQuery {
+            area_path: path.to_string(),
+            taken_in_from: start_of_day(from),
+            taken_in_before: start_of_day(to + Days::new(1)),
+            now,
+            kind: filter.kind.clone(),
+            category: category.clone(),
+        };
+        let mut child_figures = Vec::with_capacity(children.len());
+        for c in &children {
+            let v = per_child.get(c.code.as_str()).copied().unwrap_or([0; N]);
+            child_figures.push(ChildFigures {
+                area: area_ref(c),
+                figures: IntakeResolved::new(v[idx("intake")], v[idx("resolved")]),
+                overdue: self.store.count_overdue(&overdue(&c.path)).await?,
+            });
+        }
+        let g = |name: &str| total[idx(name)];
+        let prefixed = |prefix: &str| -> BTreeMap<String, i64> {
+            COUNTERS.iter().enumerate().filter_map(|(i, c)| c.strip_prefix(prefix).map(|k| (k.to_string(), total[i]))).collect()
+        };
+        let names = |kind: &str, code: &str| -> (String, String) {
+            CaseKind::ALL
+                .iter()
+                .find(|k| k.as_str() == kind)
+                .and_then(|k| settings.categories.get(*k, code))
+                .map(|c| (c.name_zh.clone(), c.name_en.clone()))
+                .unwrap_or_else(|| (code.to_string(), code.to_string()))
+        };
+        let satisfied = g("sat_satisfied") + g("sat_basically_satisfied");
+        let answers = satisfied + g("sat_dissatisfied");
+        let room = |key: &str, has_ok: bool| {
+            let cases = g(&format!("room_{key}"));
+            let ok = has_ok.then(|| g(&format!("room_ok_{key}")));
+            RoomFigures { room: key.to_string(), cases, by_agreement: ok, success_rate: ok.and_then(|ok| share(ok, cases)) }
+        };
+        Ok(CaseFigures {
+            area: area_ref(&area),
+            from,
+            to,
+            kind: filter.kind.clone(),
+            category: category.clone(),
+            intake: g("intake"),
+            resolved: g("resolved"),
+            resolution_rate: share(g("resolved"), g("intake")),
+            by_status: CaseStatus::ALL.iter().map(|s| (s.as_str().to_string(), g(&format!("st_{}", s.as_str())))).collect(),
+            by_kind: by_kind.into_iter().map(|(k, v)| (k, IntakeResolved::new(v[idx("intake")], v[idx("resolved")]))).collect(),
+            by_category: by_category
+                .into_iter()
+                .map(|((kind, code), v)| {
+                    let (name_zh, name_en) = names(&kind, &code);
+                    CategoryFigures { name_zh, name_en, kind, category: code, figures: IntakeResolved::new(v[idx("intake")], v[idx("resolved")]) }
+                })
+                .collect(),
+            by_outcome: prefixed("out_"),
+            by_level: LevelFigures { community: g("res_community"), street: g("res_street"), district: g("res_district") },
+            overdue: self.store.count_overdue(&overdue(&area.path)).await?,
+            concluded_on_time: g("on_time"),
+            concluded_late: g("late"),
+            on_time_rate: share(g("on_time"), g("on_time") + g("late")),
+            satisfaction: SatisfactionFigures {
+                satisfied: g("sat_satisfied"),
+                basically_satisfied: g("sat_basically_satisfied"),
+                dissatisfied: g("sat_dissatisfied"),
+                satisfaction_rate: share(satisfied, answers),
+            },
+            reopened: g("reopened"),
+            rooms: vec![
+                room("court_and_union", true),
+                room("court_and_chamber", true),
+                room("procuratorate_and_union", true),
+                room("police", false),
+            ],
+            children: child_figures,
+        })
+    }
+
+    /// Recounts every stored sum under each top-level area from the raw cases and reports
+    /// the differences (`fengqiao stats verify`); with `repair`, replaces wrong sums.
+    pub async fn check_case_stats(&self, repair: bool, actor_name: &str) -> Result<StatsCheck> {
+        let mut all = StatsCheck::default();
+        for root in self.store.root_area_paths().await? {
+            let check = if repair { self.store.rebuild_case_stats(&root).await? } else { self.store.verify_case_stats(&root).await? };
+            all.cases += check.cases;
+            all.rows += check.rows;
+            all.differences.extend(check.differences);
+        }
+        if repair {
+            let audit = NewAudit {
+                at: self.clock.now(),
+                actor_id: None,
+                actor_name: actor_name.to_string(),
+                action: "stats.rebuild".into(),
+                entity_type: "case_stats".into(),
+                entity_id: "all".into(),
+                area_path: "/".into(),
+                before: None,
+                after: Some(serde_json::json!({"cases": all.cases, "rows": all.rows, "differences": all.differences.len()})),
+                client_addr: None,
+            };
+            self.store.append_audit(&[audit]).await?;
+            self.store.set_meta(STALE_META, "").await?;
+        }
+        Ok(all)
+    }
+
+    /// After an upgrade that added the sums to a database holding cases: recount once.
+    pub async fn rebuild_case_stats_if_stale(&self) -> Result<bool> {
+        match self.store.get_meta(STALE_META).await? {
+            Some(v) if !v.is_empty() => {
+                self.check_case_stats(true, "fengqiao").await?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+}
+
+/// Set by migration 0010 when a database already held cases.
+const STALE_META: &str = "case_stats_stale";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_year_is_twelve_month_rows() {
+        assert_eq!(ranges(d(2024, 1, 1), d(2024, 12, 31)), vec![PeriodRange { grain: Grain::Month, from: d(2024, 1, 1), until: d(2025, 1, 1) }]);
+    }
+
+    #[test]
+    fn ragged_ends_come_from_the_days() {
+        assert_eq!(
+            ranges(d(2024, 1, 15), d(2024, 3, 10)),
+            vec![
+                PeriodRange { grain: Grain::Day, from: d(2024, 1, 15), until: d(2024, 2, 1) },
+                PeriodRange { grain: Grain::Month, from: d(2024, 2, 1), until: d(2024, 3, 1) },
+                PeriodRange { grain: Grain::Day, from: d(2024, 3, 1), until: d(2024, 3, 11) },
+            ]
+        );
+        assert_eq!(ranges(d(2024, 2, 3), d(2024, 2, 20)), vec![PeriodRange { grain: Grain::Day, from: d(2024, 2, 3), until: d(2024, 2, 21) }]);
+        // A month ending on its last day is whole.
+        assert_eq!(ranges(d(2024, 2, 1), d(2024, 2, 29)), vec![PeriodRange { grain: Grain::Month, from: d(2024, 2, 1), until: d(2024, 3, 1) }]);
+    }
+}

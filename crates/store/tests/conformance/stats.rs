@@ -1,0 +1,193 @@
+//! The figures' sums against a recount: random workloads (intakes on random days, random
+//! steps through the workflow, an area moved) on every backend, and afterwards every stored
+//! sum must equal a recount from the raw cases, and the figures a direct count.
+
+use std::sync::Arc;
+
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use fengqiao_domain::model::case::{Case, CaseAction, CaseKind, HandlingLevel, Outcome, PartnerRoom, Satisfaction};
+use fengqiao_domain::model::{Area, AreaLevel};
+use fengqiao_domain::ports::{PeriodRange, StatsFilter, Store};
+use fengqiao_domain::rules::case_stats::{Grain, idx};
+use fengqiao_domain::rules::deadline::Deadlines;
+use fengqiao_domain::rules::workflow::{self, Context};
+use fengqiao_domain::services::operator;
+use fengqiao_store::testing;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use uuid::Uuid;
+
+use crate::cases::{case_audit, intake};
+use crate::{area, audit, tree};
+
+/// Mostly the next natural step (so cases get concluded and closed), sometimes anything.
+fn next_action(c: &Case, rng: &mut StdRng) -> CaseAction {
+    use fengqiao_domain::model::case::CaseStatus::*;
+    if rng.random_bool(0.3) {
+        return random_action(rng);
+    }
+    match c.status {
+        Reported => CaseAction::Accept { note: None },
+        Accepted => CaseAction::Assign { handler_id: Uuid::nil(), handler_name: "调解员".into(), note: None },
+        Assigned => CaseAction::Start { note: None },
+        InProgress | Backlog | Referred | Declined | Concluded | Verified | FollowedUp | Closed => random_action(rng),
+    }
+}
+
+fn random_action(rng: &mut StdRng) -> CaseAction {
+    let outcome = *[Outcome::ResolvedByAgreement, Outcome::ResolvedOtherwise, Outcome::Unresolved, Outcome::Withdrawn, Outcome::ReferredToLitigation]
+        .get(rng.random_range(0..5))
+        .unwrap();
+    match rng.random_range(0..14) {
+        0 | 1 => CaseAction::Accept { note: None },
+        2 => CaseAction::Decline { reason: "不属于受理范围".into() },
+        3 => CaseAction::Assign { handler_id: Uuid::nil(), handler_name: "调解员".into(), note: None },
+        4 => CaseAction::Start { note: None },
+        5 | 6 => CaseAction::Conclude { outcome, summary: "双方达成一致".into() },
+        7 => CaseAction::Verify { confirmed: rng.random_bool(0.8), note: None },
+        8 => CaseAction::FollowUp {
+            satisfaction: *[Satisfaction::Satisfied, Satisfaction::BasicallySatisfied, Satisfaction::Dissatisfied].get(rng.random_range(0..3)).unwrap(),
+            note: None,
+        },
+        9 => CaseAction::Close { note: None },
+        10 => CaseAction::Escalate { reason: "涉及多个社区".into() },
+        11 => CaseAction::Refer { room: PartnerRoom::CourtAndUnion, note: None },
+        12 => CaseAction::RecordReferralOutcome { outcome: Some(outcome), note: None },
+        _ => CaseAction::DispatchDown { to: HandlingLevel::Community, note: None },
+    }
+}
+
+async fn world(s: &dyn Store) -> (Vec<Area>, Vec<Area>) {
+    let t = tree(s).await;
+    let other_street = area("150103004", AreaLevel::Street, Some(&t[1]));
+    let other_community = area("150103004010", AreaLevel::Community, Some(&other_street));
+    let xc_street = area("150102001", AreaLevel::Street, Some(&t[2]));
+    let xc_community = area("150102001001", AreaLevel::Community, Some(&xc_street));
+    let grid_a = area("150103003030G01", AreaLevel::Grid, Some(&t[4]));
+    let grid_b = area("150103004010G02", AreaLevel::Grid, Some(&other_community));
+    let more = vec![other_street, other_community, xc_street, xc_community.clone(), grid_a.clone(), grid_b.clone()];
+    s.insert_areas(&more, &[audit("area.create", "/1501/")]).await.unwrap();
+    (t, vec![grid_a, grid_b, xc_community])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sums_equal_a_recount_after_random_workloads() {
+    for seed in [1u64, 2, 3] {
+        for db in testing::all().await {
+            let store: Arc<dyn Store> = db.store.clone();
+            let s = store.as_ref();
+            let (t, places) = world(s).await;
+            let mut rng = StdRng::seed_from_u64(seed);
+            let op = operator("tester");
+            // Checks and visits are someone else's than the handler's.
+            let mut checker = operator("checker");
+            checker.user_id = Uuid::now_v7();
+            let deadlines = Deadlines::default();
+            let mut cases: Vec<Case> = Vec::new();
+            for n in 0..60 {
+                let place = &places[rng.random_range(0..places.len())];
+                let district = if place.path.contains("/150102/") { "150102" } else { "150103" };
+                let kind = [CaseKind::Dispute, CaseKind::Demand, CaseKind::Hazard][rng.random_range(0..3)];
+                let category = match kind {
+                    CaseKind::Dispute => ["neighbour.water_leak", "labour.wage_arrears", "property_management.fees"][rng.random_range(0..3)],
+                    CaseKind::Demand => "heating",
+                    CaseKind::Hazard => "fire.ebike_charging",
+                };
+                let mut i = intake(place, district, kind, category, &format!("事项{n}"));
+                // Any hour of 2024–2025: days and months on both sides of a boundary.
+                let at = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap() + Duration::minutes(rng.random_range(0..(2 * 366 * 24 * 60)));
+                i.case.created_at = at;
+                i.case.updated_at = at;
+                i.entry.at = at;
+                cases.push(s.insert_case(&i, &case_audit(&i.case)).await.unwrap());
+            }
+            let mut steps = 0;
+            for _ in 0..1500 {
+                let k = rng.random_range(0..cases.len());
+                let c = &cases[k];
+                let action = next_action(c, &mut rng);
+                let actor = if matches!(action, CaseAction::Verify { .. } | CaseAction::FollowUp { .. }) { &checker } else { &op };
+                let ctx = Context { actor, now: c.updated_at + Duration::hours(rng.random_range(1..400)), deadlines: &deadlines };
+                let Ok(t) = workflow::apply(c, &action, &ctx) else { continue };
+                s.save_transition(&t.case, c.version, &t.entry, &audit("case.step", &c.area_path)).await.unwrap();
+                cases[k] = t.case;
+                steps += 1;
+            }
+            let resolved = cases.iter().filter(|c| c.outcome.is_some_and(Outcome::is_resolved)).count();
+            assert!(steps > 150 && resolved > 3, "{}: the walk must get somewhere ({steps} steps, {resolved} resolved)", db.name);
+
+            // Move a street (with its community and grid) to the other district.
+            let street = s.area_by_code("150103004").await.unwrap().unwrap();
+            let mut moved = street.clone();
+            moved.parent_id = Some(t[2].id);
+            moved.path = Area::child_path(&t[2].path, &moved.code);
+            moved.version += 1;
+            s.move_area(&moved, street.version, &street.path, &audit("area.move", &street.path)).await.unwrap();
+            for c in cases.iter_mut() {
+                if let Some(rest) = c.area_path.strip_prefix(&street.path) {
+                    c.area_path = format!("{}{rest}", moved.path);
+                }
+            }
+
+            let check = s.verify_case_stats(&t[0].path).await.unwrap();
+            assert_eq!(check.cases, cases.len() as u64, "{}", db.name);
+            assert!(check.differences.is_empty(), "{} seed {seed}: {:#?}", db.name, &check.differences[..check.differences.len().min(3)]);
+
+            // And the figures read back are a direct count of the cases.
+            for (code, path) in [("1501", "/1501/"), ("150102", "/1501/150102/"), ("150103", "/1501/150103/")] {
+                let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+                for (from, until) in [(d(2024, 1, 1), d(2026, 1, 1)), (d(2024, 3, 17), d(2025, 2, 3))] {
+                    let first_whole = if from == d(2024, 1, 1) { from } else { d(2024, 4, 1) };
+                    let end_whole = if until == d(2026, 1, 1) { until } else { d(2025, 2, 1) };
+                    let mut ranges = vec![PeriodRange { grain: Grain::Month, from: first_whole, until: end_whole }];
+                    if from < first_whole {
+                        ranges.push(PeriodRange { grain: Grain::Day, from, until: first_whole });
+                    }
+                    if end_whole < until {
+                        ranges.push(PeriodRange { grain: Grain::Day, from: end_whole, until });
+                    }
+                    let sums = s.sum_case_stats(&StatsFilter { area_codes: vec![code.into()], ranges, kind: None, category: None }).await.unwrap();
+                    let got = |name| sums.iter().map(|x| x.counters[idx(name)]).sum::<i64>();
+                    let inside: Vec<_> = cases
+                        .iter()
+                        .filter(|c| c.area_path.starts_with(path))
+                        .filter(|c| {
+                            let day = fengqiao_domain::rules::calendar::local_date(c.created_at);
+                            day >= from && day < until
+                        })
+                        .collect();
+                    assert_eq!(got("intake"), inside.len() as i64, "{} {code} {from}", db.name);
+                    assert_eq!(got("resolved"), inside.iter().filter(|c| c.outcome.is_some_and(Outcome::is_resolved)).count() as i64, "{} {code}", db.name);
+                    assert_eq!(got("st_closed"), inside.iter().filter(|c| c.status.as_str() == "closed").count() as i64, "{} {code}", db.name);
+                }
+            }
+
+            // A rebuild of sums that were damaged below the application repairs them.
+            damage(&db).await;
+            let broken = s.verify_case_stats(&t[0].path).await.unwrap();
+            assert!(!broken.differences.is_empty(), "{}: the damage is seen", db.name);
+            let rebuilt = s.rebuild_case_stats(&t[0].path).await.unwrap();
+            assert_eq!(rebuilt.differences.len(), broken.differences.len(), "{}", db.name);
+            let after = s.verify_case_stats(&t[0].path).await.unwrap();
+            assert!(after.differences.is_empty(), "{}: {:?}", db.name, after.differences.first());
+        }
+    }
+}
+
+/// Subtracts one intake from one of 回民区's stored day rows, as a stray SQL edit would.
+async fn damage(db: &testing::TestDb) {
+    use sqlx::Connection;
+    let sql = "UPDATE case_stats SET intake = intake - 1 WHERE area_code = '150103' AND grain = 'day' \
+               AND period = (SELECT MIN(period) FROM case_stats WHERE area_code = '150103' AND grain = 'day')";
+    match &db.url {
+        Some(url) => {
+            let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+            sqlx::query(sql).execute(&mut c).await.unwrap();
+        }
+        None => {
+            let file = db.dir.path().join(fengqiao_store::SQLITE_FILE);
+            let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", file.display())).await.unwrap();
+            sqlx::query(sql).execute(&mut c).await.unwrap();
+        }
+    }
+}
