@@ -84,6 +84,9 @@ pub enum Command {
     /// Check the tamper-evident audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Check the case figures' stored sums against a recount from the raw cases.
+    #[command(subcommand)]
+    Stats(StatsCommand),
     /// Keys for personal data at rest: generate a new one, or re-encrypt everything under the current one.
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -217,6 +220,14 @@ pub enum UserCommand {
 pub enum AuditCommand {
     /// Walk the hash chain; exit 0 if intact, 1 naming the first altered or missing row.
     Verify,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StatsCommand {
+    /// Recount every stored sum from the cases; exit 0 if all agree, 1 listing the differences.
+    Verify,
+    /// Recount and replace every stored sum that differs (audited); safe while serving.
+    Rebuild,
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod keys;
 mod raw_intake;
 mod restore;
 mod serve;
+mod stats;
 mod user;
 
 use std::io::IsTerminal;
@@ -18,7 +19,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use tracing_subscriber::EnvFilter;
 
-use crate::cli::{AreaCommand, AuditCommand, Cli, Command, KeysCommand};
+use crate::cli::{AreaCommand, AuditCommand, Cli, Command, KeysCommand, StatsCommand};
 use crate::config::Config;
 use crate::database;
 
@@ -43,6 +44,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Backup { dest } => backup::run(&config, &db, &dest).await,
         Command::Restore { src, force } => restore::run(&config, &db, &src, force).await,
         Command::Audit(AuditCommand::Verify) => audit::run(&config, &db).await,
+        Command::Stats(StatsCommand::Verify) => stats::run(&config, &db, false).await,
+        Command::Stats(StatsCommand::Rebuild) => stats::run(&config, &db, true).await,
         Command::Keys(KeysCommand::Generate) => {
             println!("{}", fengqiao_domain::privacy::Vault::generate_key());
             Ok(ExitCode::SUCCESS)

@@ -10,6 +10,7 @@ use fengqiao_web::AppState;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use crate::messages::Explain;
 use crate::config::{Config, Database};
 use crate::pidfile::{self, PidFile};
 use crate::{database, jobs};
@@ -40,6 +41,9 @@ pub async fn serve(config: &Config, db: &Database, services: Services) -> anyhow
     }
     if !web.cookie_secure && !addr.ip().is_loopback() {
         tracing::warn!("cookies are not marked Secure on a public address: serve over HTTPS and set http.cookie_secure");
+    }
+    if services.rebuild_case_stats_if_stale().await.explained()? {
+        tracing::info!("case figures recounted from the cases after the upgrade that added them");
     }
     let app = fengqiao_web::router(AppState::new(services.clone(), web));
     // Signal handlers are installed before the address is announced, so that a supervisor

@@ -63,13 +63,13 @@ pub struct SatisfactionFigures {
     pub satisfaction_rate: Option<f64>,
 }
 
-/// A partner mediation room (法院+工会 …): cases referred to it, those it ended by agreement,
-/// and its share of the area's cases of the categories it takes (labour for the union rooms).
+/// A partner mediation room (法院+工会 …): cases referred to it and those whose conclusion
+/// stands as resolved (its success, 成功率); none for the police, whose results are theirs.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
 pub struct RoomFigures {
     pub room: String,
     pub cases: i64,
-    pub by_agreement: Option<i64>,
+    pub resolved: Option<i64>,
     pub success_rate: Option<f64>,
 }
 

@@ -50,7 +50,7 @@ pub const COUNTERS: [&str; 34] = [
     "room_court_and_chamber",
     "room_procuratorate_and_union",
     "room_police",
-    // Room cases concluded resolved by agreement: a mediation room's success.
+    // Room cases whose conclusion stands as resolved: a mediation room's success (成功率).
     "room_ok_court_and_union",
     "room_ok_court_and_chamber",
     "room_ok_procuratorate_and_union",
@@ -90,7 +90,7 @@ fn room_counter(r: PartnerRoom, ok: bool) -> Option<&'static str> {
         (PartnerRoom::CourtAndUnion, true) => "room_ok_court_and_union",
         (PartnerRoom::CourtAndChamber, true) => "room_ok_court_and_chamber",
         (PartnerRoom::ProcuratorateAndUnion, true) => "room_ok_procuratorate_and_union",
-        // The police room's agreements are its own figure elsewhere; one fewer column here.
+        // The police room's results are the police's figure, not a mediation room's.
         (PartnerRoom::Police, true) => return None,
     })
 }
@@ -137,7 +137,7 @@ pub fn contribution(c: &Case) -> Counters {
         if let Some(name) = room_counter(r, false) {
             add(name);
         }
-        if c.outcome == Some(Outcome::ResolvedByAgreement)
+        if resolved
             && let Some(name) = room_counter(r, true)
         {
             add(name);

@@ -5,7 +5,7 @@ use axum::response::Html;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{accounts, areas, attachments, audit, auth, boundaries, case_queues, case_settings, cases, health, imports, mediation, oversight, registry};
+use super::{accounts, areas, attachments, audit, auth, boundaries, case_queues, case_settings, cases, health, imports, mediation, oversight, registry, stats};
 use crate::error::Problem;
 
 #[derive(OpenApi)]
@@ -36,6 +36,7 @@ use crate::error::Problem;
         mediation::sign, mediation::agreement_pdf, mediation::apply, mediation::decide,
         oversight::inbox, oversight::read_one, oversight::read_all,
         oversight::webhooks, oversight::create_webhook, oversight::update_webhook, oversight::deliveries,
+        stats::cases,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
@@ -47,7 +48,8 @@ use crate::error::Problem;
          (name = "case settings", description = "Case categories, deadline limits and the working-day calendar, shared by every office and app node"),
          (name = "mediation", description = "A dispute's mediation file: sessions (调解笔录), the agreement (人民调解协议书) with its signatures and PDF, judicial confirmation (司法确认) within 30 days"),
          (name = "inbox", description = "The caller's in-app notices (站内信)"),
-         (name = "webhooks", description = "Outbound webhook endpoints for other channels, signed with HMAC-SHA256"))
+         (name = "webhooks", description = "Outbound webhook endpoints for other channels, signed with HMAC-SHA256"),
+         (name = "figures", description = "Figures officials quote (排查, 化解, 化解率 …) for any area and period, from sums kept by every write and provable by a recount"))
 )]
 pub struct ApiDoc;
 

@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 pub(crate) mod boundaries;
 mod case_queues;
+mod stats;
 mod case_settings;
 pub mod cases;
 mod docs;
@@ -54,6 +55,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/calendar/years/{year}", get(case_settings::year))
         .route("/api/v1/cases/bulk-assign", post(case_queues::bulk_assign))
         .route("/api/v1/cases/workload", get(case_queues::workload))
+        .route("/api/v1/stats/cases", get(stats::cases))
         .merge(mediation::router())
         .route("/api/v1/inbox", get(oversight::inbox))
         .route("/api/v1/inbox/read-all", post(oversight::read_all))

@@ -15,6 +15,7 @@ mod api_mediation;
 mod api_oversight;
 mod api_registry;
 mod api_serving;
+mod api_stats;
 mod api_webhooks;
 mod support;
 mod ui;

@@ -25,6 +25,10 @@ async fn all(services: &Services, path: &str, kind: Option<CaseKind>, year: Opti
     services.store.cases(&q).await.unwrap()
 }
 
+async fn everything_count(services: &Services) -> usize {
+    all(services, "/1501/", None, None).await.len()
+}
+
 fn resolved(cases: &[Case]) -> usize {
     cases.iter().filter(|c| c.outcome.is_some_and(Outcome::is_resolved)).count()
 }
@@ -53,6 +57,27 @@ async fn the_seeds_figures_come_out_of_sound_histories() {
     assert_eq!(property.filter(|c| c.outcome.is_some_and(Outcome::is_resolved)).count(), plan::HUIMIN_PROPERTY_RESOLVED);
     let demands: Vec<Case> = huimin.iter().filter(|c| c.kind == CaseKind::Demand).cloned().collect();
     assert_eq!(resolved(&demands), plan::HUIMIN_DEMANDS_RESOLVED);
+    // The same figures from the sums the store keeps, as the dashboard and API read them,
+    // and those sums equal a recount from the records.
+    let op = fengqiao_domain::services::operator("tester");
+    let year = |code: &str, kind| fengqiao_domain::services::stats::FigureQuery {
+        area_code: Some(code.into()),
+        from: NaiveDate::from_ymd_opt(2024, 1, 1),
+        to: NaiveDate::from_ymd_opt(2024, 12, 31),
+        kind,
+        category: None,
+    };
+    let f = services.case_figures(&op, &year("150102", Some(CaseKind::Dispute))).await.unwrap();
+    assert_eq!((f.intake, f.resolved, f.resolution_rate), (3413, 3232, Some(0.9469)));
+    let labour_room = f.rooms.iter().find(|r| r.room == "court_and_union").unwrap();
+    assert_eq!((labour_room.cases, labour_room.resolved, labour_room.success_rate), (300, Some(174), Some(0.58)));
+    let f = services.case_figures(&op, &year("150103", None)).await.unwrap();
+    assert_eq!(f.by_kind["demand"].resolved as usize, plan::HUIMIN_DEMANDS_RESOLVED);
+    let property: i64 = f.by_category.iter().filter(|c| c.kind == "dispute" && c.category.starts_with("property_management")).map(|c| c.figures.resolved).sum();
+    assert_eq!(property as usize, plan::HUIMIN_PROPERTY_RESOLVED);
+    let check = services.check_case_stats(false, "tester").await.unwrap();
+    assert!(check.differences.is_empty() && check.cases as usize == everything_count(&services).await, "{:?}", check.differences.first());
+
     // The water-fee dispute: grid worker and police together, ended by agreement, where it arose.
     let water = huimin.iter().find(|c| c.title.contains("用水费用")).expect("the water-fee dispute");
     assert_eq!((water.channel, water.outcome, water.resolved_level), (Channel::JointPoliceVisit, Some(Outcome::ResolvedByAgreement), Some(HandlingLevel::Community)));

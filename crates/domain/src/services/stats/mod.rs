@@ -163,7 +163,7 @@ impl Services {
         let room = |key: &str, has_ok: bool| {
             let cases = g(&format!("room_{key}"));
             let ok = has_ok.then(|| g(&format!("room_ok_{key}")));
-            RoomFigures { room: key.to_string(), cases, by_agreement: ok, success_rate: ok.and_then(|ok| share(ok, cases)) }
+            RoomFigures { room: key.to_string(), cases, resolved: ok, success_rate: ok.and_then(|ok| share(ok, cases)) }
         };
         Ok(CaseFigures {
             area: area_ref(&area),
