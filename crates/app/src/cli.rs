@@ -103,6 +103,19 @@ pub enum Command {
     /// Benchmark floor: write intakes straight through the store (used by `cargo xtask bench`).
     #[command(hide = true)]
     RawIntake(RawIntakeArgs),
+    /// Benchmark: case figures for random areas × periods beside a raw recount (used by `cargo xtask bench --stats`).
+    #[command(hide = true)]
+    StatsBench(StatsBenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StatsBenchArgs {
+    /// Figure queries to time
+    #[arg(long, default_value_t = 2_000)]
+    pub samples: usize,
+    /// Of those, how many are also recounted from the raw cases (slow at city scale)
+    #[arg(long, default_value_t = 60)]
+    pub recounts: usize,
 }
 
 #[derive(Debug, Args)]

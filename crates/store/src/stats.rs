@@ -261,6 +261,23 @@ macro_rules! impl_stats_store {
                 .map_err($crate::error::map)
             }
 
+            async fn recount_intake_resolved(&self, area_path: &str, from: chrono::DateTime<chrono::Utc>, before: chrono::DateTime<chrono::Utc>) -> fengqiao_domain::Result<(i64, i64)> {
+                use sqlx::Row;
+                let r = sqlx::query(
+                    "SELECT COUNT(*) AS intake, \
+                     CAST(COALESCE(SUM(CASE WHEN outcome IN ('resolved_by_agreement', 'resolved_otherwise') THEN 1 ELSE 0 END), 0) AS BIGINT) AS resolved \
+                     FROM cases WHERE area_path >= $1 AND area_path < $2 AND created_at >= $3 AND created_at < $4",
+                )
+                .bind(area_path)
+                .bind($crate::shared::prefix_upper(area_path))
+                .bind(from)
+                .bind(before)
+                .fetch_one(self.reader())
+                .await
+                .map_err($crate::error::map)?;
+                Ok((r.try_get("intake").map_err($crate::error::map)?, r.try_get("resolved").map_err($crate::error::map)?))
+            }
+
             async fn verify_case_stats(&self, area_path: &str) -> fengqiao_domain::Result<fengqiao_domain::ports::StatsCheck> {
                 let mut tx = self.begin_snapshot().await.map_err($crate::error::map)?;
                 let check = recount_stats_in(&mut *tx, area_path, false).await.map_err($crate::error::map)?;

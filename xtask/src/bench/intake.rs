@@ -108,7 +108,7 @@ fn lua(area_id: &str) -> String {
     )
 }
 
-fn number(json: &str, key: &str) -> Option<f64> {
+pub(super) fn number(json: &str, key: &str) -> Option<f64> {
     let at = json.find(&format!("\"{key}\":"))? + key.len() + 3;
     let rest = &json[at..];
     let end = rest.find([',', '}']).unwrap_or(rest.len());

@@ -4,6 +4,7 @@
 pub mod city;
 mod intake;
 mod report;
+mod stats;
 mod wrk;
 
 use std::process::{Command, ExitCode};
@@ -25,6 +26,8 @@ pub struct Options {
     pub city: bool,
     /// Measure case intake over HTTP beside the store's floor, on SQLite and PostgreSQL.
     pub intake: bool,
+    /// Measure case figures on the generated city (`cargo xtask gen --cases N`).
+    pub stats: bool,
 }
 
 pub fn run(opts: Options) -> ExitCode {
@@ -44,7 +47,9 @@ fn bench(opts: Options) -> Result<(), String> {
             ..Needs::default()
         })?;
     }
-    which("wrk").ok_or("wrk is not installed (apt-get install wrk)")?;
+    if !opts.stats {
+        which("wrk").ok_or("wrk is not installed (apt-get install wrk)")?;
+    }
     // On fewer than 2 cores pinning apart is impossible; running unpinned
     // still gives a number, and the report says which it was.
     let cores = std::thread::available_parallelism()
@@ -67,6 +72,17 @@ fn bench(opts: Options) -> Result<(), String> {
     let bin = binary("release");
     if opts.city {
         return bench_city(&bin, server_cpu, load_cpu, pin, cores);
+    }
+    if opts.stats {
+        let runs = stats::run(&bin, &city::default_dir())?;
+        let ctx = report::Context {
+            date: query(Command::new("date").args(["-u", "+%Y-%m-%d"])).map(|d| d.trim().to_string()).unwrap_or_default(),
+            commit: commit(),
+            cpu: format!("{} ({cores} cores)", cpu_model()),
+            server_command: String::new(),
+            peak_rss_kib: None,
+        };
+        return write_section(report::Block::Stats, &report::stats_section(&ctx, &runs));
     }
     if opts.intake {
         let backends = intake::run(&bin, server_cpu, load_cpu)?;

@@ -11,6 +11,7 @@ pub enum Block {
     Http,
     City,
     Intake,
+    Stats,
 }
 
 impl Block {
@@ -19,6 +20,7 @@ impl Block {
             Block::Http => "cargo xtask bench",
             Block::City => "cargo xtask bench --city",
             Block::Intake => "cargo xtask bench --intake",
+            Block::Stats => "cargo xtask bench --stats",
         }
     }
 
@@ -102,6 +104,42 @@ pub fn intake_section(ctx: &Context, backends: &[super::intake::Backend]) -> Str
         s.push_str(&b.http.command);
         s.push('\n');
         s.push_str(&b.raw_command);
+        s.push('\n');
+    }
+    s.push_str("```\n");
+    s
+}
+
+/// The figures block: sums beside a raw recount, per backend.
+pub fn stats_section(ctx: &Context, runs: &[super::stats::StatsFigures]) -> String {
+    let mut s = String::from("## Case figures at city scale (`cargo xtask bench --stats`)\n\n");
+    s.push_str(&format!("Measured {} at commit `{}` on {}.\n\n", ctx.date, ctx.commit, ctx.cpu));
+    s.push_str(
+        "Each run asks for the figures of random areas (city to grid) × random periods (a month, a quarter, a year, \
+         or any stretch within the last ten years) as `GET /api/v1/stats/cases` computes them (the sums the write path \
+         keeps, the child areas' sums, and live counts of overdue cases), in-process without HTTP. For the first 60 it \
+         also reads the area's sums alone and counts intake and resolved straight from the raw cases with one \
+         `COUNT`/`SUM` over the area's subtree and period; the two must agree or the run fails.\n\n",
+    );
+    s.push_str("| backend | cases | areas | figures p50 | figures p99 | sums only p50 | sums only p99 | raw recount p50 | raw recount p99 |\n");
+    s.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for r in runs {
+        s.push_str(&format!(
+            "| {} | {:.0} | {:.0} | {:.2}ms | {:.2}ms | {:.2}ms | {:.2}ms | {:.1}ms | {:.1}ms |\n",
+            r.backend,
+            r.get("cases"),
+            r.get("areas"),
+            r.get("figures_p50_ms"),
+            r.get("figures_p99_ms"),
+            r.get("sums_p50_ms"),
+            r.get("sums_p99_ms"),
+            r.get("recount_p50_ms"),
+            r.get("recount_p99_ms")
+        ));
+    }
+    s.push_str("\nCommands:\n\n```sh\n");
+    for r in runs {
+        s.push_str(&r.command);
         s.push('\n');
     }
     s.push_str("```\n");

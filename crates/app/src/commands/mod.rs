@@ -11,6 +11,7 @@ mod raw_intake;
 mod restore;
 mod serve;
 mod stats;
+mod stats_bench;
 mod user;
 
 use std::io::IsTerminal;
@@ -54,6 +55,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Area(AreaCommand::Import { file, under }) => area::import(&config, &db, &file, under.as_deref()).await,
         Command::Gen(args) => generate::run(&config, &db, &args).await,
         Command::RawIntake(args) => raw_intake::run(&config, &db, &args).await,
+        Command::StatsBench(args) => stats_bench::run(&config, &db, &args).await,
     }
 }
 

@@ -68,6 +68,9 @@ pub trait StatsStore: Send + Sync {
     async fn root_area_paths(&self) -> Result<Vec<String>>;
     async fn sum_case_stats(&self, f: &StatsFilter) -> Result<Vec<StatsSum>>;
     async fn count_overdue(&self, q: &OverdueQuery) -> Result<i64>;
+    /// Intake and resolved counted straight from the cases (a GROUP BY over the raw rows),
+    /// not from the sums: what the benchmark sets beside the sums, and a second opinion.
+    async fn recount_intake_resolved(&self, area_path: &str, from: DateTime<Utc>, before: DateTime<Utc>) -> Result<(i64, i64)>;
     /// Recounts the sums of every area in the subtree at `area_path` from its cases in one
     /// snapshot and compares them with the stored ones.
     async fn verify_case_stats(&self, area_path: &str) -> Result<StatsCheck>;
