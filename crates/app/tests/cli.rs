@@ -113,6 +113,9 @@ fn every_subcommand_explains_itself() {
         vec!["restore"],
         vec!["audit"],
         vec!["audit", "verify"],
+        vec!["stats"],
+        vec!["stats", "verify"],
+        vec!["stats", "rebuild"],
         vec!["area"],
         vec!["area", "import"],
         vec!["gen"],
@@ -350,6 +353,28 @@ fn demo_serves_the_seed_world_and_shuts_down_on_sigterm() {
     serve.address();
     assert_eq!(serve.terminate().0, 0);
     assert!(ok(&data, &["audit", "verify"]).stdout.contains("audit chain intact"));
+
+    // The case figures' sums agree with a recount; a stray edit is caught, then mended.
+    assert!(ok(&data, &["stats", "verify"]).stdout.contains("case figures agree with the records"));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let mut db = sqlite(&data).await;
+        sqlx::query("UPDATE case_stats SET resolved = resolved + 1 WHERE rowid = (SELECT MIN(rowid) FROM case_stats)").execute(&mut db).await.unwrap();
+    });
+    fails(&data, &["stats", "verify"], 1, "DIFFER from the records in 1 rows");
+    assert!(ok(&data, &["stats", "rebuild"]).stdout.contains("1 rows differed and were replaced"));
+    assert!(ok(&data, &["stats", "verify"]).stdout.contains("agree"));
+    // A database from before the sums existed (as migration 0010 marks it) is recounted on start.
+    rt.block_on(async {
+        let mut db = sqlite(&data).await;
+        sqlx::query("DELETE FROM case_stats").execute(&mut db).await.unwrap();
+        sqlx::query("INSERT INTO meta (key, value) VALUES ('case_stats_stale', 'migration 0010') ON CONFLICT (key) DO UPDATE SET value = excluded.value").execute(&mut db).await.unwrap();
+    });
+    fails(&data, &["stats", "verify"], 1, "DIFFER");
+    let mut serve = Server::start(&data, &["serve", "--listen", "127.0.0.1:0"]);
+    serve.address();
+    assert_eq!(serve.terminate().0, 0);
+    assert!(ok(&data, &["stats", "verify"]).stdout.contains("agree"));
 }
 
 /// Runs only where a test PostgreSQL server is configured (`cargo xtask test` starts one).
