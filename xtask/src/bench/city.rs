@@ -190,20 +190,24 @@ fn check_char(first17: &str) -> char {
 }
 
 fn grid_codes() -> Result<Vec<String>, String> {
+    Ok(division_codes("community")?.into_iter().flat_map(|code| (1..=3).map(move |n| format!("{code}G{n:02}"))).collect())
+}
+
+/// Codes of Hohhot's divisions at one level (`district`, `street`, `community`), as shipped.
+pub(super) fn division_codes(level: &str) -> Result<Vec<String>, String> {
     let csv = std::fs::read_to_string(root().join("data").join("hohhot-divisions-2023.csv")).map_err(|e| e.to_string())?;
     Ok(csv
         .lines()
         .filter_map(|l| {
             let mut f = l.split(',');
             let code = f.next()?;
-            (f.nth(1)? == "community").then(|| (1..=3).map(move |n| format!("{code}G{n:02}")))
+            (f.nth(1)? == level).then(|| code.to_string())
         })
-        .flatten()
         .collect())
 }
 
 /// A wrk script that requests the paths in turn; -H headers still apply.
-fn lua(paths: &[String]) -> String {
+pub(super) fn lua(paths: &[String]) -> String {
     let list: Vec<String> = paths.iter().map(|p| format!("  {p:?},")).collect();
     format!(
         "local paths = {{\n{}\n}}\nlocal i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format(nil, paths[(i % #paths) + 1])\nend\n",

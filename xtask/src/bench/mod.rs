@@ -47,9 +47,7 @@ fn bench(opts: Options) -> Result<(), String> {
             ..Needs::default()
         })?;
     }
-    if !opts.stats {
-        which("wrk").ok_or("wrk is not installed (apt-get install wrk)")?;
-    }
+    which("wrk").ok_or("wrk is not installed (apt-get install wrk)")?;
     // On fewer than 2 cores pinning apart is impossible; running unpinned
     // still gives a number, and the report says which it was.
     let cores = std::thread::available_parallelism()
@@ -75,14 +73,16 @@ fn bench(opts: Options) -> Result<(), String> {
     }
     if opts.stats {
         let runs = stats::run(&bin, &city::default_dir())?;
+        let http = stats::over_http(&bin, &city::default_dir(), server_cpu, load_cpu)?;
+        let pin_note = if pin { "taskset -c 0 " } else { "" };
         let ctx = report::Context {
             date: query(Command::new("date").args(["-u", "+%Y-%m-%d"])).map(|d| d.trim().to_string()).unwrap_or_default(),
             commit: commit(),
             cpu: format!("{} ({cores} cores)", cpu_model()),
-            server_command: String::new(),
+            server_command: format!("{pin_note}target/release/fengqiao serve --data-dir target/city --listen 127.0.0.1:<port>"),
             peak_rss_kib: None,
         };
-        return write_section(report::Block::Stats, &report::stats_section(&ctx, &runs));
+        return write_section(report::Block::Stats, &report::stats_section(&ctx, &runs, &http));
     }
     if opts.intake {
         let backends = intake::run(&bin, server_cpu, load_cpu)?;

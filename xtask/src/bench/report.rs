@@ -111,7 +111,7 @@ pub fn intake_section(ctx: &Context, backends: &[super::intake::Backend]) -> Str
 }
 
 /// The figures block: sums beside a raw recount, per backend.
-pub fn stats_section(ctx: &Context, runs: &[super::stats::StatsFigures]) -> String {
+pub fn stats_section(ctx: &Context, runs: &[super::stats::StatsFigures], http: &Row) -> String {
     let mut s = String::from("## Case figures at city scale (`cargo xtask bench --stats`)\n\n");
     s.push_str(&format!("Measured {} at commit `{}` on {}.\n\n", ctx.date, ctx.commit, ctx.cpu));
     s.push_str(
@@ -137,12 +137,15 @@ pub fn stats_section(ctx: &Context, runs: &[super::stats::StatsFigures]) -> Stri
             r.get("recount_p99_ms")
         ));
     }
+    s.push_str(&format!("\nThe same over HTTP, as the dashboard asks for it; server: `{}` on the generated city.\n\n", ctx.server_command));
+    table(&mut s, [http]);
     s.push_str("\nCommands:\n\n```sh\n");
     for r in runs {
         s.push_str(&r.command);
         s.push('\n');
     }
-    s.push_str("```\n");
+    s.push_str(&http.command);
+    s.push_str("\n```\n");
     s
 }
 
