@@ -137,12 +137,14 @@ macro_rules! case_writes {
             let parties: Vec<_> = cases.iter().zip(jobs).map(|(c, j)| (c, j.intake.parties.as_slice())).collect();
             insert_party_rows(&mut *conn, &parties).await?;
             insert_entries(&mut *conn, &jobs.iter().map(|j| &j.intake.entry).collect::<Vec<_>>()).await?;
-            append_audit_in(&mut *conn, &audits).await?;
             let mut stats = fengqiao_domain::rules::case_stats::StatsDelta::default();
             for c in &cases {
                 stats.add_case(c, 1);
             }
+            // Sums before the audit head, as every case write does: one lock order for all
+            // writers, so two transactions never wait on each other's locks (PostgreSQL).
             apply_stats_in(&mut *conn, &stats).await?;
+            append_audit_in(&mut *conn, &audits).await?;
             Ok(cases)
         }
     };
