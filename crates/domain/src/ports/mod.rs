@@ -17,7 +17,7 @@ mod workload;
 
 pub use attachments::{AttachmentStore, BlobStore, DatabaseBlobs};
 pub use case_settings::{CaseSettingsStore, StoredCaseSettings};
-pub use cases::{CaseHistories, CaseHistory, CaseIntake, CaseQuery, CaseScope, CaseStore};
+pub use cases::{CaseHistories, CaseHistory, CaseIntake, CaseLedgerStore, CaseQuery, CaseScope, CaseStore};
 pub use workload::{WorkloadRow, WorkloadStore};
 pub use imports::ImportJobStore;
 pub use mediation::MediationStore;
@@ -71,6 +71,7 @@ pub trait Store:
     + WorkloadStore
     + MediationStore
     + OversightStore
+    + CaseLedgerStore
     + Send
     + Sync
     + 'static
