@@ -5,6 +5,7 @@ mod api_attachments;
 mod api_areas;
 mod api_auth;
 mod api_boundaries;
+mod api_case_exports;
 mod api_case_lists;
 mod api_case_queues;
 mod api_case_settings;

@@ -30,6 +30,12 @@ pub struct ExportQuery {
 #[allow(dead_code)]
 pub struct XlsxFile(Vec<u8>);
 
+/// A CSV file: UTF-8 with a byte-order mark, RFC 4180 quoting.
+#[derive(ToSchema)]
+#[schema(value_type = String)]
+#[allow(dead_code)]
+pub struct CsvFile(String);
+
 async fn export(state: AppState, l: Lang, caller: ApiCaller, list: ExportList, q: ExportQuery) -> Result<Response, ApiError> {
     // A reason that is given is checked even without `reveal`, as the document states its bounds.
     if let Some(r) = &q.reason {
@@ -40,7 +46,7 @@ async fn export(state: AppState, l: Lang, caller: ApiCaller, list: ExportList, q
     }
     let reason = q.reveal.then(|| q.reason.unwrap_or_default());
     let x = state.services.begin_export(&caller.actor, list, q.area.as_deref(), reason.as_deref()).await?;
-    Ok(crate::exports::respond(&state.services, l, x).await?)
+    Ok(crate::exports::registry::respond(&state.services, l, x, crate::exports::Format::Xlsx).await?)
 }
 
 macro_rules! export_endpoint {

@@ -29,7 +29,7 @@ pub struct RevealForm {
 async fn export(state: &AppState, l: Lang, c: &crate::auth::PageCaller, list: ExportList, area: &str, reason: Option<&str>) -> Result<Response, PageError> {
     let area = Some(area.trim()).filter(|a| !a.is_empty());
     let x = state.services.begin_export(&c.actor, list, area, reason).await?;
-    Ok(crate::exports::respond(&state.services, l, x).await?)
+    Ok(crate::exports::registry::respond(&state.services, l, x, crate::exports::Format::Xlsx).await?)
 }
 
 pub async fn residents(State(state): State<AppState>, l: Lang, SignedIn(c): SignedIn, Query(q): Query<ExportQuery>) -> Result<Response, PageError> {
