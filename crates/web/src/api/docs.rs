@@ -27,6 +27,7 @@ use crate::error::Problem;
         registry::serving::person, registry::serving::assign, registry::serving::unassign, registry::serving::set_head,
         imports::create, imports::get_one,
         registry::export::residents, registry::export::households, registry::export::estates, registry::export::people,
+        registry::export::residents_csv, registry::export::households_csv, registry::export::estates_csv, registry::export::people_csv,
         cases::create, cases::list, cases::get_one, cases::timeline, cases::act, cases::act_named, cases::reveal_party, cases::categories,
         attachments::upload, attachments::list, attachments::download,
         case_queues::bulk_assign, case_queues::workload, case_exports::xlsx, case_exports::csv,

@@ -25,6 +25,7 @@ mod ui_imports;
 mod ui_map;
 mod ui_mediation;
 mod ui_oversight;
+mod ui_case_exports;
 mod ui_cases;
 mod ui_case_settings;
 mod ui_people;
