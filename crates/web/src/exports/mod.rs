@@ -144,8 +144,19 @@ pub fn live(format: Format, sheet: Sheet, pages: impl Pages + 'static, total: i6
             let _ = tx.send(Err(std::io::Error::other(e.to_string()))).await;
         }
     });
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|chunk| (chunk, rx)) });
-    attachment(Body::from_stream(stream), format, &title, Some(total))
+    attachment(Body::from_stream(Received(rx)), format, &title, Some(total))
+}
+
+/// The body's side of the channel. A receiver answers `None` however often it is asked after
+/// the end, which the layers that poll a body once more (compression) need.
+struct Received(tokio::sync::mpsc::Receiver<Chunk>);
+
+impl futures_util::Stream for Received {
+    type Item = Chunk;
+
+    fn poll_next(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Chunk>> {
+        self.0.poll_recv(cx)
+    }
 }
 
 /// Sent, or the reader went away (which ends the export quietly).
