@@ -6,7 +6,6 @@ use fengqiao_sheets::{Limits, read_table};
 use reqwest::Method;
 use serde_json::json;
 
-use crate::api_imports::{csv, family, id, import};
 use crate::support::TestApp;
 use crate::ui_cases::text;
 
@@ -48,10 +47,7 @@ async fn the_queue_offers_its_own_ledger_with_the_filters_it_shows() {
 async fn registry_lists_export_as_csv_from_the_same_rows() {
     for app in TestApp::all().await {
         let community = app.token("community").await;
-        let lines = family();
-        let job = import(&app, &community, "kind=households", "居民.csv", &csv(&lines.iter().map(String::as_str).collect::<Vec<_>>())).await;
-        assert_eq!(job["created"], 3, "{job}");
-        let full = id("1950-03-12", 2);
+        let full = crate::api_exports::family_imported(&app, &community).await;
         let get = |path: &'static str| {
             let (app, token) = (&app, community.clone());
             async move { app.http.get(app.url(path)).bearer_auth(token).send().await.unwrap() }
