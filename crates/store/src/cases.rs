@@ -91,32 +91,9 @@ macro_rules! impl_case_store {
             }
 
             async fn cases(&self, q: &fengqiao_domain::ports::CaseQuery) -> fengqiao_domain::Result<Vec<fengqiao_domain::model::case::Case>> {
-                use fengqiao_domain::ports::CaseScope;
-                // One text per scope, so each uses its own index; every value is bound.
-                let scope = match &q.scope {
-                    CaseScope::Area(_) => "area_path >= $1 AND area_path < $2",
-                    CaseScope::Handling(_) => "handling_path = $1 AND $2 IS NOT NULL",
-                };
-                let (path, upper) = match &q.scope {
-                    CaseScope::Area(p) => (p.as_str(), $crate::shared::prefix_upper(p)),
-                    CaseScope::Handling(p) => (p.as_str(), String::new()),
-                };
-                let sql = format!(
-                    "SELECT * FROM cases WHERE {scope} AND ($3 IS NULL OR status = $3) AND ($4 IS NULL OR kind = $4) \
-                     AND ($5 IS NULL OR category = $5 OR substr(category, 1, length($5) + 1) = $5 || '.') \
-                     AND ($6 IS NULL OR handler_id = $6) \
-                     AND ($7 IS NULL OR (deadline < $7 AND status NOT IN ('concluded','verified','followed_up','closed','declined'))) \
-                     AND ($8 IS NULL OR id < $8) AND ($10 IS NULL OR handling_level = $10) \
-                     AND ($11 IS NULL OR created_at >= $11) AND ($12 IS NULL OR created_at < $12) \
-                     AND ($13 = 0 OR supervision IS NOT NULL) AND ($14 = 0 OR pending_extension IS NOT NULL) \
-                     AND ($15 = 0 OR status NOT IN ('closed','declined')) ORDER BY id DESC LIMIT $9"
-                );
-                let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(path).bind(upper).bind(q.status.map(|s| s.as_str())).bind(q.kind.map(|k| k.as_str())).bind(&q.category)
-                    .bind(q.handler_id).bind(q.overdue_at).bind(q.before).bind(q.limit)
-                    .bind(q.level.map(|l| l.as_str())).bind(q.taken_in_from).bind(q.taken_in_before)
-                    .bind(i32::from(q.supervised)).bind(i32::from(q.extension_pending)).bind(i32::from(q.open_only))
-                    .fetch_all(self.reader()).await.map_err($crate::error::map)?;
+                let sql = format!("SELECT * FROM cases WHERE {} ORDER BY id DESC LIMIT $15", $crate::case_ledger::case_filter_sql(&q.scope));
+                let query = sqlx::query(sqlx::AssertSqlSafe(sql));
+                let rows = $crate::case_ledger::bind_case_filter!(query, q).bind(q.limit).fetch_all(self.reader()).await.map_err($crate::error::map)?;
                 rows.iter().map(case_rows::case).collect::<Result<_, _>>().map_err($crate::error::map)
             }
 

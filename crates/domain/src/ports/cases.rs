@@ -114,3 +114,13 @@ pub trait CaseStore: Send + Sync {
     /// Oldest first, intake included.
     async fn case_timeline(&self, case_id: Uuid) -> Result<Vec<TimelineEntry>>;
 }
+
+/// What the case ledger (台账) needs beyond the list: how many rows an export will hold, told
+/// up front so a client can show progress, and the parties of a page of cases in one query.
+#[async_trait]
+pub trait CaseLedgerStore: Send + Sync {
+    /// The number of cases `q` matches, ignoring `before` and `limit`.
+    async fn count_cases(&self, q: &CaseQuery) -> Result<i64>;
+    /// The parties of these cases, each case's in the order they were taken in.
+    async fn parties_of_cases(&self, case_ids: &[Uuid]) -> Result<Vec<Party>>;
+}

@@ -18,8 +18,8 @@ mod workload;
 
 pub use attachments::{AttachmentStore, BlobStore, DatabaseBlobs};
 pub use case_settings::{CaseSettingsStore, StoredCaseSettings};
-pub use cases::{CaseHistories, CaseHistory, CaseIntake, CaseQuery, CaseScope, CaseStore};
 pub use stats::{OverdueQuery, PeriodRange, StatsCheck, StatsDifference, StatsFilter, StatsStore, StatsSum};
+pub use cases::{CaseHistories, CaseHistory, CaseIntake, CaseLedgerStore, CaseQuery, CaseScope, CaseStore};
 pub use workload::{WorkloadRow, WorkloadStore};
 pub use imports::ImportJobStore;
 pub use mediation::MediationStore;
@@ -74,6 +74,7 @@ pub trait Store:
     + MediationStore
     + OversightStore
     + StatsStore
+    + CaseLedgerStore
     + Send
     + Sync
     + 'static

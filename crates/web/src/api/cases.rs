@@ -120,44 +120,94 @@ pub async fn create(State(state): State<AppState>, caller: ApiCaller, ApiJson(re
     Ok((StatusCode::CREATED, Json(CaseDetail { case, parties: parties.into_iter().map(PartyView::from).collect(), allowed_actions: allowed })))
 }
 
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct CaseListQuery {
-    /// Area code in the caller's scope; the caller's home area when absent.
-    pub area: Option<String>,
-    /// `area` (default): cases lying in the area's subtree. `handling`: the queue of the
-    /// area's own office, i.e. cases that tier handles now.
-    #[param(inline)]
-    pub queue: Option<QueueParam>,
-    /// Only cases the caller handles.
-    pub mine: Option<bool>,
-    pub status: Option<CaseStatus>,
-    pub kind: Option<CaseKind>,
-    /// A category code; its subcategories match too.
-    pub category: Option<String>,
-    /// Only open cases past their deadline.
-    pub overdue: Option<bool>,
-    /// The tier handling it now: `community`, `street` or `district`.
-    pub level: Option<HandlingLevel>,
-    /// Only cases this account handles.
-    pub assignee: Option<Uuid>,
-    /// Taken in on or after this date (Asia/Shanghai), `YYYY-MM-DD`.
-    #[param(value_type = Option<String>, format = Date, example = "2024-01-01")]
-    pub from: Option<NaiveDate>,
-    /// Taken in on or before this date (Asia/Shanghai), `YYYY-MM-DD`.
-    #[param(value_type = Option<String>, format = Date, example = "2024-12-31")]
-    pub to: Option<NaiveDate>,
-    /// Only cases with an open supervision order (督办).
-    pub supervised: Option<bool>,
-    /// Only cases with an extension request waiting for a decision.
-    pub extension_pending: Option<bool>,
-    /// Only cases still being worked on: neither closed nor declined.
-    pub open: Option<bool>,
-    /// `next_after` of the previous page.
-    pub after: Option<Uuid>,
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<i64>,
+/// The filters of the case list, declared once for every endpoint that takes them (the list
+/// and its exports), with what each endpoint adds.
+macro_rules! case_filters {
+    ($(#[$m:meta])* pub struct $name:ident { $($extra:tt)* }) => {
+        #[derive(Deserialize, IntoParams)]
+        #[into_params(parameter_in = Query)]
+        $(#[$m])*
+        pub struct $name {
+            /// Area code in the caller's scope; the caller's home area when absent.
+            pub area: Option<String>,
+            /// `area` (default): cases lying in the area's subtree. `handling`: the queue of the
+            /// area's own office, i.e. cases that tier handles now.
+            #[param(inline)]
+            pub queue: Option<QueueParam>,
+            /// Only cases the caller handles.
+            pub mine: Option<bool>,
+            pub status: Option<CaseStatus>,
+            pub kind: Option<CaseKind>,
+            /// A category code; its subcategories match too.
+            pub category: Option<String>,
+            /// Only open cases past their deadline.
+            pub overdue: Option<bool>,
+            /// The tier handling it now: `community`, `street` or `district`.
+            pub level: Option<HandlingLevel>,
+            /// Only cases this account handles.
+            pub assignee: Option<Uuid>,
+            /// Taken in on or after this date (Asia/Shanghai), `YYYY-MM-DD`.
+            #[param(value_type = Option<String>, format = Date, example = "2024-01-01")]
+            pub from: Option<NaiveDate>,
+            /// Taken in on or before this date (Asia/Shanghai), `YYYY-MM-DD`.
+            #[param(value_type = Option<String>, format = Date, example = "2024-12-31")]
+            pub to: Option<NaiveDate>,
+            /// Only cases with an open supervision order (督办).
+            pub supervised: Option<bool>,
+            /// Only cases with an extension request waiting for a decision.
+            pub extension_pending: Option<bool>,
+            /// Only cases still being worked on: neither closed nor declined.
+            pub open: Option<bool>,
+            $($extra)*
+        }
+
+        impl $name {
+            /// The filters as the domain takes them, from the first page.
+            pub fn case_list(&self) -> CaseList {
+                CaseList {
+                    area_code: self.area.clone(),
+                    queue: match self.queue {
+                        Some(QueueParam::Handling) => CaseQueue::Handling,
+                        _ => CaseQueue::Area,
+                    },
+                    mine: self.mine.unwrap_or(false),
+                    status: self.status,
+                    kind: self.kind,
+                    category: self.category.clone(),
+                    overdue: self.overdue.unwrap_or(false),
+                    level: self.level,
+                    assignee: self.assignee,
+                    from: self.from,
+                    to: self.to,
+                    supervised: self.supervised.unwrap_or(false),
+                    extension_pending: self.extension_pending.unwrap_or(false),
+                    open_only: self.open.unwrap_or(false),
+                    before: None,
+                    limit: 0,
+                }
+            }
+        }
+    };
 }
+case_filters!(
+    pub struct CaseListQuery {
+        /// `next_after` of the previous page.
+        pub after: Option<Uuid>,
+        #[param(minimum = 1, maximum = 200)]
+        pub limit: Option<i64>,
+    }
+);
+
+case_filters!(
+    /// The list's filters, unpaged. Unlike the list, a parameter the export does not know is
+    /// refused (422): a mistyped filter must not silently widen a file that leaves the system.
+    #[serde(deny_unknown_fields)]
+    pub struct CaseExportQuery {
+        /// The language of the headers and labels: `zh-CN` (default) or `en`.
+        #[param(example = "zh-CN")]
+        pub lang: Option<String>,
+    }
+);
 
 #[derive(Deserialize, ToSchema, Clone, Copy)]
 #[serde(rename_all = "snake_case")]
@@ -173,27 +223,7 @@ pub enum QueueParam {
         (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn list(State(state): State<AppState>, caller: ApiCaller, ApiQuery(q): ApiQuery<CaseListQuery>) -> Result<Json<CasePage>, ApiError> {
     let limit = page_limit(q.limit)?;
-    let query = CaseList {
-        area_code: q.area,
-        queue: match q.queue {
-            Some(QueueParam::Handling) => CaseQueue::Handling,
-            _ => CaseQueue::Area,
-        },
-        mine: q.mine.unwrap_or(false),
-        status: q.status,
-        kind: q.kind,
-        category: q.category,
-        overdue: q.overdue.unwrap_or(false),
-        level: q.level,
-        assignee: q.assignee,
-        from: q.from,
-        to: q.to,
-        supervised: q.supervised.unwrap_or(false),
-        extension_pending: q.extension_pending.unwrap_or(false),
-        open_only: q.open.unwrap_or(false),
-        before: q.after,
-        limit,
-    };
+    let query = CaseList { before: q.after, limit, ..q.case_list() };
     let items = state.services.cases(&caller.actor, query).await?;
     let next = next_after(&items, limit, |c| c.id);
     Ok(Json(CasePage { items, next_after: next }))

@@ -5,7 +5,7 @@ use axum::response::Html;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{accounts, areas, attachments, audit, auth, boundaries, case_queues, case_settings, cases, health, imports, mediation, oversight, registry, stats};
+use super::{accounts, areas, attachments, audit, auth, boundaries, case_exports, case_queues, case_settings, cases, health, imports, mediation, oversight, registry, stats};
 use crate::error::Problem;
 
 #[derive(OpenApi)]
@@ -27,9 +27,10 @@ use crate::error::Problem;
         registry::serving::person, registry::serving::assign, registry::serving::unassign, registry::serving::set_head,
         imports::create, imports::get_one,
         registry::export::residents, registry::export::households, registry::export::estates, registry::export::people,
+        registry::export::residents_csv, registry::export::households_csv, registry::export::estates_csv, registry::export::people_csv,
         cases::create, cases::list, cases::get_one, cases::timeline, cases::act, cases::act_named, cases::reveal_party, cases::categories,
         attachments::upload, attachments::list, attachments::download,
-        case_queues::bulk_assign, case_queues::workload,
+        case_queues::bulk_assign, case_queues::workload, case_exports::xlsx, case_exports::csv,
         case_settings::create_category, case_settings::change_category, case_settings::limits, case_settings::put_limits,
         case_settings::years, case_settings::year, case_settings::add_year,
         mediation::file, mediation::mediators, mediation::sessions, mediation::add_session, mediation::agreement, mediation::put_agreement,

@@ -7,6 +7,7 @@ pub(crate) mod attachments;
 mod audit;
 mod auth;
 pub(crate) mod boundaries;
+mod case_exports;
 mod case_queues;
 mod stats;
 mod case_settings;
@@ -56,6 +57,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/cases/bulk-assign", post(case_queues::bulk_assign))
         .route("/api/v1/cases/workload", get(case_queues::workload))
         .route("/api/v1/stats/cases", get(stats::cases))
+        .route("/api/v1/cases/export.xlsx", get(case_exports::xlsx))
+        .route("/api/v1/cases/export.csv", get(case_exports::csv))
         .merge(mediation::router())
         .route("/api/v1/inbox", get(oversight::inbox))
         .route("/api/v1/inbox/read-all", post(oversight::read_all))

@@ -4,7 +4,7 @@
 mod accounts;
 mod areas;
 mod audit;
-mod cases;
+pub(crate) mod cases;
 mod home;
 mod imports;
 mod maps;

@@ -30,14 +30,19 @@ fn column(t: &Table, header: &str) -> Vec<String> {
     t.rows.iter().map(|r| r.cells[i].clone()).collect()
 }
 
+/// Imports a family of three into 150103003030 and answers the grandmother's full ID number.
+pub(crate) async fn family_imported(app: &TestApp, token: &str) -> String {
+    let lines = family();
+    let job = import(app, token, "kind=households", "居民.csv", &csv(&lines.iter().map(String::as_str).collect::<Vec<_>>())).await;
+    assert_eq!(job["created"], 3, "{job}");
+    id("1950-03-12", 2)
+}
+
 #[tokio::test]
 async fn exports_mask_personal_numbers_unless_revealed_with_a_reason() {
     for app in TestApp::all().await {
         let community = app.token("community").await;
-        let lines = family();
-        let job = import(&app, &community, "kind=households", "居民.csv", &csv(&lines.iter().map(String::as_str).collect::<Vec<_>>())).await;
-        assert_eq!(job["created"], 3, "{job}");
-        let full = id("1950-03-12", 2);
+        let full = family_imported(&app, &community).await;
 
         let (status, table, _) = export(&app, &community, "/api/v1/residents/export.xlsx?area=150103003030").await;
         assert_eq!(status, 200, "{}", app.backend);

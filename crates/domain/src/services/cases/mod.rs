@@ -7,6 +7,7 @@ mod act;
 mod attachments;
 mod bulk;
 mod intake;
+mod ledger;
 pub(crate) mod notices;
 mod queries;
 pub mod settings;
@@ -19,6 +20,7 @@ pub use act::ActOutcome;
 pub use attachments::{AttachmentSettings, NewAttachment};
 pub use bulk::{BulkAssign, BulkItem, BulkResult, MAX_BULK, Workload};
 pub use intake::{NewCase, PARTY_ID_FIELD, PARTY_PHONE_FIELD};
+pub use ledger::{LedgerExport, LedgerRow};
 pub use queries::{CaseFile, CaseList, CaseQueue};
 
 use crate::model::case::{Case, CategoryTree, Party};

@@ -104,6 +104,13 @@ impl Services {
 
     /// Newest first, by key; never counted in full.
     pub async fn cases(&self, actor: &Actor, q: CaseList) -> Result<Vec<Case>> {
+        let query = self.case_query(actor, &q).await?;
+        self.store.cases(&query).await
+    }
+
+    /// The store's query for a list, after the checks every list of cases makes: the area in
+    /// the caller's scope (else 404), a period in order, a category that parses.
+    pub(crate) async fn case_query(&self, actor: &Actor, q: &CaseList) -> Result<CaseQuery> {
         actor.require(Permission::ViewCases)?;
         let path = match q.area_code.as_deref() {
             Some(code) => self.area(actor, code).await?.path,
@@ -137,6 +144,6 @@ impl Services {
             open_only: q.open_only,
             ..CaseQuery::new(scope, q.limit.clamp(1, MAX_PAGE))
         };
-        self.store.cases(&query).await
+        Ok(query)
     }
 }

@@ -3,6 +3,7 @@
 
 mod attachments;
 mod bulk;
+mod export;
 mod intake;
 mod intake_form;
 mod page;
@@ -19,6 +20,8 @@ use crate::i18n::Lang;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/cases", get(queue::list))
+        .route("/cases/export.xlsx", get(export::xlsx))
+        .route("/cases/export.csv", get(export::csv))
         .route("/cases/new/residents", get(intake::resident_matches))
         .route("/cases/{id}/attachments/{attachment_id}", get(attachments::download))
         .route("/cases/bulk-assign", post(bulk::assign))

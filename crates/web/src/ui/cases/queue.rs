@@ -49,6 +49,8 @@ struct QueuePage {
     kinds: Vec<(&'static str, String)>,
     rows: Vec<Row>,
     next_link: Option<String>,
+    /// The ledger of exactly what the filters show, as files.
+    export: super::export::Links,
     error: Option<String>,
     can_report: bool,
     category: String,
@@ -85,10 +87,9 @@ pub async fn list(State(state): State<AppState>, l: Lang, uri: Uri, SignedIn(c):
     show(&state, l, &c, &uri.to_string(), q, None).await
 }
 
-/// The queue page; after a bulk assignment, with its outcome on top.
-pub(crate) async fn show(state: &AppState, l: Lang, c: &PageCaller, current: &str, q: QueueQuery, outcome: Option<super::bulk::BulkOutcome>) -> Result<Response, PageError> {
-    c.actor.require(Permission::ViewCases)?;
-    let s = &state.services;
+/// The queue a page asks for and its status choice, as the page shows them, and the list it
+/// means (from the first page), or why the filters are wrong.
+pub(crate) fn filters(c: &PageCaller, q: &QueueQuery) -> (String, String, Result<CaseList, DomainError>) {
     // Supervisors start from what their own office must handle; everyone else from their area,
     // which for a grid worker is their grid and so holds what they took in themselves.
     let queue = match q.q.as_str() {
@@ -102,24 +103,28 @@ pub(crate) async fn show(state: &AppState, l: Lang, c: &PageCaller, current: &st
         let kind = Some(q.kind.trim()).filter(|v| !v.is_empty()).map(CaseKind::parse).transpose()?;
         Ok((status, kind))
     })();
-    let result = match parsed {
-        Ok((status, kind)) => {
-            let list = CaseList {
-                queue: if queue == "handling" { CaseQueue::Handling } else { CaseQueue::Area },
-                mine: queue == "mine",
-                status,
-                open_only: status_choice == OPEN,
-                kind,
-                category: Some(q.category.clone()).filter(|x| !x.trim().is_empty()),
-                overdue: q.overdue == "true",
-                supervised: q.watch == "supervised",
-                extension_pending: q.watch == "extension",
-                before: q.after,
-                limit: PAGE,
-                ..Default::default()
-            };
-            s.cases(&c.actor, list).await
-        }
+    let list = parsed.map(|(status, kind)| CaseList {
+        queue: if queue == "handling" { CaseQueue::Handling } else { CaseQueue::Area },
+        mine: queue == "mine",
+        status,
+        open_only: status_choice == OPEN,
+        kind,
+        category: Some(q.category.clone()).filter(|x| !x.trim().is_empty()),
+        overdue: q.overdue == "true",
+        supervised: q.watch == "supervised",
+        extension_pending: q.watch == "extension",
+        ..Default::default()
+    });
+    (queue, status_choice, list)
+}
+
+/// The queue page; after a bulk assignment, with its outcome on top.
+pub(crate) async fn show(state: &AppState, l: Lang, c: &PageCaller, current: &str, q: QueueQuery, outcome: Option<super::bulk::BulkOutcome>) -> Result<Response, PageError> {
+    c.actor.require(Permission::ViewCases)?;
+    let s = &state.services;
+    let (queue, status_choice, list) = filters(c, &q);
+    let result = match list {
+        Ok(list) => s.cases(&c.actor, CaseList { before: q.after, limit: PAGE, ..list }).await,
         Err(e) => Err(e),
     };
     let (cases, error) = match result {
@@ -130,10 +135,9 @@ pub(crate) async fn show(state: &AppState, l: Lang, c: &PageCaller, current: &st
     let now = s.clock.now();
     let settings = s.case_settings().await?;
     let tree = &settings.categories;
-    let next_link = (cases.len() as i64 == PAGE).then(|| cases.last().map(|x| x.id)).flatten().map(|after| {
-        let (status, kind, category, overdue, watch) = (urlencode(&status_choice), urlencode(&q.kind), urlencode(&q.category), urlencode(&q.overdue), urlencode(&q.watch));
-        format!("/cases?q={}&status={status}&kind={kind}&category={category}&overdue={overdue}&watch={watch}&after={after}", urlencode(&queue))
-    });
+    let (status, kind, category, overdue, watch) = (urlencode(&status_choice), urlencode(&q.kind), urlencode(&q.category), urlencode(&q.overdue), urlencode(&q.watch));
+    let filter = format!("q={}&status={status}&kind={kind}&category={category}&overdue={overdue}&watch={watch}", urlencode(&queue));
+    let next_link = (cases.len() as i64 == PAGE).then(|| cases.last().map(|x| x.id)).flatten().map(|after| format!("/cases?{filter}&after={after}"));
     let rows = cases
         .iter()
         .map(|x| Row {
@@ -179,6 +183,7 @@ pub(crate) async fn show(state: &AppState, l: Lang, c: &PageCaller, current: &st
         watch: q.watch,
         rows,
         next_link,
+        export: super::export::Links::new(l, &filter),
         error,
         can_report: c.actor.role.has(Permission::ReportCases),
         l,

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::{PageError, PageForm};
+use crate::exports::Format;
 use crate::i18n::Lang;
 
 #[derive(Deserialize, Default)]
@@ -27,9 +28,13 @@ pub struct RevealForm {
 }
 
 async fn export(state: &AppState, l: Lang, c: &crate::auth::PageCaller, list: ExportList, area: &str, reason: Option<&str>) -> Result<Response, PageError> {
+    export_as(state, l, c, list, area, reason, Format::Xlsx).await
+}
+
+async fn export_as(state: &AppState, l: Lang, c: &crate::auth::PageCaller, list: ExportList, area: &str, reason: Option<&str>, format: Format) -> Result<Response, PageError> {
     let area = Some(area.trim()).filter(|a| !a.is_empty());
     let x = state.services.begin_export(&c.actor, list, area, reason).await?;
-    Ok(crate::exports::respond(&state.services, l, x).await?)
+    Ok(crate::exports::registry::respond(&state.services, l, x, format).await?)
 }
 
 pub async fn residents(State(state): State<AppState>, l: Lang, SignedIn(c): SignedIn, Query(q): Query<ExportQuery>) -> Result<Response, PageError> {
@@ -50,4 +55,25 @@ pub async fn estates(State(state): State<AppState>, l: Lang, SignedIn(c): Signed
 
 pub async fn people(State(state): State<AppState>, l: Lang, SignedIn(c): SignedIn, Query(q): Query<ExportQuery>) -> Result<Response, PageError> {
     export(&state, l, &c, ExportList::People, &q.area, None).await
+}
+
+/// `/{list}/export.csv`: the same rows as the XLSX, masked.
+async fn csv(state: AppState, l: Lang, c: SignedIn, q: ExportQuery, list: ExportList) -> Result<Response, PageError> {
+    export_as(&state, l, &c.0, list, &q.area, None, Format::Csv).await
+}
+
+pub async fn residents_csv(State(state): State<AppState>, l: Lang, c: SignedIn, Query(q): Query<ExportQuery>) -> Result<Response, PageError> {
+    csv(state, l, c, q, ExportList::Residents).await
+}
+
+pub async fn households_csv(State(state): State<AppState>, l: Lang, c: SignedIn, Query(q): Query<ExportQuery>) -> Result<Response, PageError> {
+    csv(state, l, c, q, ExportList::Households).await
+}
+
+pub async fn estates_csv(State(state): State<AppState>, l: Lang, c: SignedIn, Query(q): Query<ExportQuery>) -> Result<Response, PageError> {
+    csv(state, l, c, q, ExportList::Estates).await
+}
+
+pub async fn people_csv(State(state): State<AppState>, l: Lang, c: SignedIn, Query(q): Query<ExportQuery>) -> Result<Response, PageError> {
+    csv(state, l, c, q, ExportList::People).await
 }

@@ -1,19 +1,16 @@
-//! Registry lists as XLSX, shared by the API and the pages.
-//!
-//! Pages of the list go one by one into rust_xlsxwriter's constant-memory writer, which
-//! keeps finished rows in a temporary file, and the finished workbook is streamed from a
-//! temporary file too: a large export costs disk, not memory. Column names are the import's,
-//! in the reader's language, so an exported file (revealed) can be edited and imported back.
+//! Registry lists as XLSX or CSV. The whole file is spooled before it leaves, because the
+//! audit row states how many rows left. Column names are the import's, in the reader's
+//! language, so an exported file (revealed) can be edited and imported back.
 
-use axum::body::Body;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use fengqiao_domain::DomainError;
 use fengqiao_domain::model::ImportKind;
 use fengqiao_domain::services::Services;
 use fengqiao_domain::services::registry::import::columns;
 use fengqiao_domain::services::registry::{Export, ExportList, ExportRows, code_of};
-use fengqiao_sheets::{Cell, SheetError, XlsxWriter};
+use fengqiao_sheets::Cell;
+
+use super::{Format, Pages, Sheet};
 
 use crate::i18n::Lang;
 use crate::ui::registry::{gender_label, relation_label, tag_label};
@@ -48,10 +45,6 @@ fn headers(l: Lang, list: ExportList) -> Vec<String> {
 
 fn text(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())
-}
-
-fn failed(e: SheetError) -> DomainError {
-    DomainError::Internal(format!("export: {e}"))
 }
 
 fn rows(l: Lang, page: ExportRows) -> Vec<Vec<Cell>> {
@@ -103,47 +96,32 @@ fn rows(l: Lang, page: ExportRows) -> Vec<Vec<Cell>> {
     }
 }
 
-/// `filename*` of RFC 6266 / 5987: UTF-8, percent-encoded, so Chinese names survive.
-fn rfc5987(s: &str) -> String {
-    s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
+struct RegistryPages<'a> {
+    services: &'a Services,
+    l: Lang,
+    x: &'a mut Export,
+}
+
+impl Pages for RegistryPages<'_> {
+    async fn next_page(&mut self) -> Result<Option<Vec<Vec<Cell>>>, DomainError> {
+        Ok(self.services.export_page(self.x).await?.map(|page| rows(self.l, page)))
+    }
 }
 
 /// Writes the whole export, records it in the audit log, then streams the file.
-pub async fn respond(services: &Services, l: Lang, mut x: Export) -> Result<Response, DomainError> {
-    let list_name = l.t(&format!("export-list-{}", x.list.as_str()));
-    let heads = headers(l, x.list);
-    let refs: Vec<&str> = heads.iter().map(String::as_str).collect();
-    let mut book = XlsxWriter::new(&list_name, &refs).map_err(failed)?;
-    while let Some(page) = services.export_page(&mut x).await? {
-        for row in rows(l, page) {
-            book.push_row(&row).map_err(failed)?;
-        }
-    }
-    let file = tempfile::tempfile().map_err(|e| DomainError::Internal(format!("export: {e}")))?;
-    let mut file = tokio::task::spawn_blocking(move || -> Result<std::fs::File, DomainError> {
-        book.finish_to(&file).map_err(failed)?;
-        Ok(file)
-    })
-    .await
-    .map_err(|e| DomainError::Internal(format!("export: {e}")))??;
+pub async fn respond(services: &Services, l: Lang, mut x: Export, format: Format) -> Result<Response, DomainError> {
+    let title = l.t(&format!("export-list-{}", x.list.as_str()));
+    let day = services.today().format("%Y%m%d");
+    let sheet = Sheet {
+        file: format!("{title}-{}-{day}", x.area.code),
+        name: title,
+        ascii: format!("{}-{}-{day}", x.list.as_str(), x.area.code),
+        headers: headers(l, x.list),
+    };
+    let (file, _) = super::spool(format, &sheet, &mut RegistryPages { services, l, x: &mut x }).await?;
     // Audit first: a file that could not be recorded does not leave.
     services.finish_export(&x).await?;
-    use std::io::Seek;
-    file.rewind().map_err(|e| DomainError::Internal(format!("export: {e}")))?;
-    let stream = tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(file));
-    let day = services.today().format("%Y%m%d");
-    let name = format!("{list_name}-{}-{day}.xlsx", x.area.code);
-    let ascii = format!("{}-{}-{day}.xlsx", x.list.as_str(), x.area.code);
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", rfc5987(&name));
-    let mut res = Body::from_stream(stream).into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(res)
+    Ok(super::spooled(file, format, &sheet))
 }
 
 #[cfg(test)]
@@ -151,8 +129,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn file_names_keep_chinese() {
-        assert_eq!(rfc5987("居民 a.xlsx"), "%E5%B1%85%E6%B0%91%20a.xlsx");
+    fn headers_are_the_imports() {
         assert_eq!(head(Lang::ZhCn, ImportKind::Households, "id_number"), "身份证号");
         assert_eq!(head(Lang::En, ImportKind::Households, "id_number"), "ID number");
         assert_eq!(headers(Lang::ZhCn, ExportList::Residents).len(), 11);
