@@ -19,18 +19,26 @@
 
   function narrow(el) { return el.clientWidth < 520; }
 
+  // Counts in Chinese are plain digits (3413), in English grouped (3,413), as in the tables.
+  function plain(v) { return document.documentElement.lang === "en" ? v.toLocaleString("en") : String(v); }
+
   function option(spec, el, p) {
     var small = narrow(el);
     var size = small ? 11 : p.base;
     var horizontal = spec.kind === "hbar";
+    // Every row of a horizontal bar chart is named; on the wall display the rows share a
+    // fixed height, so the names shrink to fit rather than every other one vanishing.
+    var rowSize = horizontal ? Math.max(10, Math.min(size, Math.floor((el.clientHeight - 80) / spec.x.length * 0.6))) : size;
     var category = {
       type: "category", data: spec.x, inverse: horizontal,
-      axisLabel: { color: p.text, fontSize: size, fontFamily: FONT, hideOverlap: !horizontal, width: horizontal ? (small ? 84 : 150) : undefined, overflow: "break" },
+      axisLabel: { color: p.text, fontSize: rowSize, fontFamily: FONT, interval: horizontal || spec.x.length <= 8 ? 0 : "auto", hideOverlap: !horizontal,
+        width: horizontal ? (small ? 84 : 150) : (spec.x.length <= 8 ? Math.floor(el.clientWidth / spec.x.length) - 12 : undefined), overflow: "break", lineHeight: rowSize + 2 },
       axisLine: { lineStyle: { color: p.line } },
     };
     var value = {
-      type: "value", name: spec.unit, nameTextStyle: { color: p.muted, fontSize: size, fontFamily: FONT },
-      axisLabel: { color: p.muted, fontSize: size }, splitLine: { lineStyle: { color: p.line } }, minInterval: 1,
+      // The unit is in the title; on a horizontal chart the axis name would only crowd its end.
+      type: "value", name: horizontal ? "" : spec.unit, nameTextStyle: { color: p.muted, fontSize: size, fontFamily: FONT },
+      axisLabel: { color: p.muted, fontSize: size, formatter: plain }, splitLine: { lineStyle: { color: p.line } }, minInterval: 1,
     };
     return {
       animation: false,
@@ -38,13 +46,13 @@
       color: p.series,
       legend: { top: 0, textStyle: { color: p.text, fontSize: size, fontFamily: FONT } },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" },
-        valueFormatter: function (v) { return v + " " + spec.unit; } },
-      grid: { left: 8, right: small ? 8 : 24, top: 36, bottom: 8, containLabel: true },
+        valueFormatter: function (v) { return plain(v) + " " + spec.unit; } },
+      grid: { left: 8, right: small || horizontal ? 20 : 24, top: 36, bottom: 8, containLabel: true },
       xAxis: horizontal ? value : category,
       yAxis: horizontal ? category : value,
       series: spec.series.map(function (s) {
-        return { name: s.name, type: spec.kind === "line" ? "line" : "bar", data: s.data, barMaxWidth: 28,
-          symbolSize: 6, label: { show: !small && spec.x.length <= 6 && spec.kind !== "line", position: horizontal ? "right" : "top", color: p.text, fontSize: size } };
+        return { name: s.name, type: spec.kind === "line" ? "line" : "bar", data: s.data, barMaxWidth: 28, barGap: "40%",
+          symbolSize: 6, label: { show: !small && spec.x.length <= 6 && spec.kind !== "line", position: horizontal ? "right" : "top", color: p.text, fontSize: Math.max(10, size - 4), formatter: function (v) { return v.value ? plain(v.value) : ""; } } };
       }),
     };
   }
@@ -68,7 +76,7 @@
       chart.getZr().on("click", function (ev) {
         if (ev.target) { return; }
         var at = chart.convertFromPixel({ gridIndex: 0 }, [ev.offsetX, ev.offsetY]);
-        var i = at && Math.round(at[0]);
+        var i = at && Math.round(spec.kind === "hbar" ? at[1] : at[0]);
         if (typeof i === "number" && spec.links[i] && chart.containPixel({ gridIndex: 0 }, [ev.offsetX, ev.offsetY])) {
           window.location.assign(spec.links[i]);
         }
@@ -91,6 +99,10 @@
         var features = (collection.features || []).filter(function (f) { return f.properties.role !== "area"; });
         if (!features.length) { failed(); return; }
         collection = { type: "FeatureCollection", features: features };
+        var lat = [90, -90];
+        var walk = function (c) { if (typeof c[0] === "number") { lat[0] = Math.min(lat[0], c[1]); lat[1] = Math.max(lat[1], c[1]); } else { c.forEach(walk); } };
+        features.forEach(function (f) { walk(f.geometry.coordinates); });
+        var aspect = Math.cos((lat[0] + lat[1]) / 2 * Math.PI / 180);
         var name = "fq-dash-" + spec.code;
         echarts.registerMap(name, collection);
         var chart = echarts.init(el, null, { renderer: "canvas" });
@@ -107,14 +119,21 @@
               text: [String(max), "0 " + spec.unit], textStyle: { color: p.text, fontFamily: FONT }, inRange: { color: p.shade[measure] } },
             series: [{
               type: "map", map: name, nameProperty: "code", roam: false, selectedMode: false,
-              left: 8, right: 8, top: 8, bottom: 40,
+              // Keeps the map's own shape (degrees of longitude shrink with latitude) instead
+              // of stretching it to the box.
+              aspectScale: aspect, layoutCenter: ["50%", "45%"], layoutSize: "88%",
               itemStyle: { borderColor: p.border, borderWidth: 1, areaColor: p.empty },
               label: { show: true, color: p.text, fontFamily: FONT, fontSize: narrow(el) ? 10 : p.base - 1, width: narrow(el) ? 48 : 110, overflow: "break",
                 textBorderColor: p.dark ? "#0d1722" : "#fff", textBorderWidth: 2,
                 formatter: function (item) { var v = spec.values[item.name]; return v ? v.name + "\n" + v[measure] : ""; } },
               labelLayout: { hideOverlap: true },
               emphasis: { label: { fontWeight: "bold" } },
-              data: Object.keys(spec.values).map(function (code) { return { name: code, value: spec.values[code][measure] }; }),
+              data: Object.keys(spec.values).map(function (code) {
+                var v = spec.values[code][measure];
+                // Names on the darkest fills turn light so they stay readable.
+                var deep = v > 0 && v / max > 0.5;
+                return { name: code, value: v, label: deep ? { color: "#fff", textBorderColor: "#5a120e" } : undefined };
+              }),
             }],
           }, true);
         };

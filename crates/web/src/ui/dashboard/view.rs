@@ -222,7 +222,7 @@ pub fn build(l: Lang, f: &CaseFigures, x: &Extras) -> View {
         id: "children",
         title: l.t_args("dashboard-children-title", &[("unit", unit.clone())]),
         spec: spec(
-            "bar",
+            "hbar",
             &unit,
             &child_names,
             vec![(intake_l.clone(), f.children.iter().map(|c| c.figures.intake).collect()), (resolved_l.clone(), f.children.iter().map(|c| c.figures.resolved).collect())],
