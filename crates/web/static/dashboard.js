@@ -31,7 +31,7 @@
     var rowSize = horizontal ? Math.max(10, Math.min(size, Math.floor((el.clientHeight - 80) / spec.x.length * 0.6))) : size;
     var category = {
       type: "category", data: spec.x, inverse: horizontal,
-      axisLabel: { color: p.text, fontSize: rowSize, fontFamily: FONT, interval: horizontal || spec.x.length <= 8 ? 0 : "auto", hideOverlap: !horizontal,
+      axisLabel: { color: p.text, fontSize: rowSize, fontFamily: FONT, interval: horizontal || spec.x.length <= 8 ? 0 : "auto", hideOverlap: !horizontal && spec.x.length > 8,
         width: horizontal ? (small ? 84 : 150) : (spec.x.length <= 8 ? Math.floor(el.clientWidth / spec.x.length) - 12 : undefined), overflow: "break", lineHeight: rowSize + 2 },
       axisLine: { lineStyle: { color: p.line } },
     };
@@ -99,10 +99,25 @@
         var features = (collection.features || []).filter(function (f) { return f.properties.role !== "area"; });
         if (!features.length) { failed(); return; }
         collection = { type: "FeatureCollection", features: features };
-        var lat = [90, -90];
-        var walk = function (c) { if (typeof c[0] === "number") { lat[0] = Math.min(lat[0], c[1]); lat[1] = Math.max(lat[1], c[1]); } else { c.forEach(walk); } };
+        var b = { w: 180, s: 90, e: -180, n: -90 };
+        var walk = function (c) {
+          if (typeof c[0] !== "number") { c.forEach(walk); return; }
+          b.w = Math.min(b.w, c[0]); b.e = Math.max(b.e, c[0]); b.s = Math.min(b.s, c[1]); b.n = Math.max(b.n, c[1]);
+        };
         features.forEach(function (f) { walk(f.geometry.coordinates); });
-        var aspect = Math.cos((lat[0] + lat[1]) / 2 * Math.PI / 180);
+        // Degrees of longitude shrink with latitude; without this the map looks stretched.
+        var aspect = Math.cos((b.s + b.n) / 2 * Math.PI / 180);
+        var ratio = Math.max((b.e - b.w) * aspect / Math.max(b.n - b.s, 1e-6), 0.3);
+        var LEGEND = 40;
+        if (!p.dark) {
+          // On the page the box takes the map's shape; the wall display's box is fixed.
+          el.style.height = Math.round(Math.min(Math.max(el.clientWidth / ratio, 220), window.innerHeight * 0.7) + LEGEND) + "px";
+        }
+        var fit = function () {
+          var w = el.clientWidth, h = el.clientHeight - LEGEND;
+          // ECharts sizes a map by its longer side.
+          return ratio >= 1 ? Math.min(w * 0.96, h * 0.94 * ratio) : Math.min(h * 0.94, w * 0.96 / ratio);
+        };
         var name = "fq-dash-" + spec.code;
         echarts.registerMap(name, collection);
         var chart = echarts.init(el, null, { renderer: "canvas" });
@@ -121,7 +136,7 @@
               type: "map", map: name, nameProperty: "code", roam: false, selectedMode: false,
               // Keeps the map's own shape (degrees of longitude shrink with latitude) instead
               // of stretching it to the box.
-              aspectScale: aspect, layoutCenter: ["50%", "45%"], layoutSize: "88%",
+              aspectScale: aspect, layoutCenter: ["50%", (el.clientHeight - LEGEND) / 2], layoutSize: fit(),
               itemStyle: { borderColor: p.border, borderWidth: 1, areaColor: p.empty },
               label: { show: true, color: p.text, fontFamily: FONT, fontSize: narrow(el) ? 10 : p.base - 1, width: narrow(el) ? 48 : 110, overflow: "break",
                 textBorderColor: p.dark ? "#0d1722" : "#fff", textBorderWidth: 2,
@@ -153,7 +168,8 @@
             draw();
           });
         }
-        charts.push(chart);
+        // The map's size follows its box, so a resize draws it again rather than stretching it.
+        charts.push({ resize: function () { chart.resize(); draw(); }, dispose: function () { chart.dispose(); } });
       })
       .catch(failed);
   }
