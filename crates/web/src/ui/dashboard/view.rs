@@ -22,7 +22,7 @@ pub fn count(l: Lang, n: i64) -> String {
     let plain = if l == Lang::En && digits.len() > 3 {
         let mut out = String::new();
         for (i, ch) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(ch);
