@@ -62,7 +62,7 @@ pub async fn serve(Path(path): Path<String>) -> Response {
 mod tests {
     #[test]
     fn every_referenced_asset_is_embedded() {
-        for p in ["app.css", "app.js", "docs.js", "vendor/htmx.org/dist/htmx.min.js", "vendor/swagger-ui-dist/swagger-ui-bundle.js", "vendor/echarts/dist/echarts.min.js", "map.js"] {
+        for p in ["app.css", "app.js", "docs.js", "vendor/htmx.org/dist/htmx.min.js", "vendor/swagger-ui-dist/swagger-ui-bundle.js", "vendor/echarts/dist/echarts.min.js", "map.js", "dashboard.js", "screen.js", "screen.css"] {
             assert!(super::url(p).starts_with("/static/"), "{p}");
         }
     }

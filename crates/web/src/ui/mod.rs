@@ -5,6 +5,7 @@ mod accounts;
 mod areas;
 mod audit;
 pub(crate) mod cases;
+mod dashboard;
 mod home;
 mod imports;
 mod maps;
@@ -52,6 +53,7 @@ pub fn router() -> Router<AppState> {
         .merge(settings::router())
         .merge(mediation::router())
         .merge(oversight::router())
+        .merge(dashboard::router())
 }
 
 /// Pages that take spreadsheet uploads, under their own body limit.
@@ -90,6 +92,7 @@ pub struct Nav {
     pub can_webhooks: bool,
     /// Unread notices, for the badge on the inbox link.
     pub unread: i64,
+    pub can_dashboard: bool,
 }
 
 pub struct Base {
@@ -116,6 +119,7 @@ impl Base {
                 can_settings: c.actor.role.has(Permission::ManageCaseSettings),
                 can_webhooks: oversight::can_webhooks(c),
                 unread: c.unread,
+                can_dashboard: dashboard::in_nav(c),
                 can_import: fengqiao_domain::model::ImportKind::ALL
                     .iter()
                     .any(|k| c.actor.role.has(fengqiao_domain::services::registry::import::permission(*k))),

@@ -31,3 +31,4 @@ mod ui_cases;
 mod ui_case_settings;
 mod ui_people;
 mod ui_registry;
+mod ui_dashboard;

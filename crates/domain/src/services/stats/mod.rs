@@ -1,6 +1,8 @@
 //! Figures: the case figures for any area in the caller's scope and any period, read from the
 //! sums the write path keeps, and the check that those sums equal a recount.
 
+pub mod trend;
+
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Days, NaiveDate};
