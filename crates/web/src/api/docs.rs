@@ -6,6 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{accounts, areas, attachments, audit, auth, boundaries, case_queues, case_settings, cases, health, imports, mediation, oversight, registry};
+use super::{mediator_stats, reports};
 use crate::error::Problem;
 
 #[derive(OpenApi)]
@@ -36,6 +37,8 @@ use crate::error::Problem;
         mediation::sign, mediation::agreement_pdf, mediation::apply, mediation::decide,
         oversight::inbox, oversight::read_one, oversight::read_all,
         oversight::webhooks, oversight::create_webhook, oversight::update_webhook, oversight::deliveries,
+        reports::whole, reports::section,
+        mediator_stats::mediators,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
@@ -47,7 +50,9 @@ use crate::error::Problem;
          (name = "case settings", description = "Case categories, deadline limits and the working-day calendar, shared by every office and app node"),
          (name = "mediation", description = "A dispute's mediation file: sessions (调解笔录), the agreement (人民调解协议书) with its signatures and PDF, judicial confirmation (司法确认) within 30 days"),
          (name = "inbox", description = "The caller's in-app notices (站内信)"),
-         (name = "webhooks", description = "Outbound webhook endpoints for other channels, signed with HMAC-SHA256"))
+         (name = "webhooks", description = "Outbound webhook endpoints for other channels, signed with HMAC-SHA256"),
+         (name = "reports", description = "Reports in words: an area's monthly, quarterly or yearly report as sentences in zh-CN or en, with the figures behind them"),
+         (name = "figures", description = "Figures: mediators and partner mediation rooms"))
 )]
 pub struct ApiDoc;
 

@@ -12,6 +12,7 @@ mod mediation;
 mod oversight;
 mod profile;
 pub(crate) mod registry;
+mod reports;
 mod session;
 mod settings;
 
@@ -52,6 +53,7 @@ pub fn router() -> Router<AppState> {
         .merge(settings::router())
         .merge(mediation::router())
         .merge(oversight::router())
+        .merge(reports::router())
 }
 
 /// Pages that take spreadsheet uploads, under their own body limit.
