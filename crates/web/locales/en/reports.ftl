@@ -70,3 +70,5 @@ figures-to = To
 figures-no-mediators = No cases were assigned to a mediator in this period.
 figures-no-rooms = No cases were referred to a partner room in this period.
 figures-handled = The area's cases of the period with a handler: { $n }.
+error-period-out-of-range = Dates must fall between 2000 and 2099.
+error-period-too-long = The period is too long: keep it under ten years.

@@ -75,3 +75,5 @@ figures-to = 截止日期
 figures-no-mediators = 该期间没有分派给调解员的案件。
 figures-no-rooms = 该期间没有转对接调解室的案件。
 figures-handled = 本区域该期间有承办人的案件共{ $n }件。
+error-period-out-of-range = 日期须在2000年至2099年之间。
+error-period-too-long = 期间过长，请缩短到十年以内。

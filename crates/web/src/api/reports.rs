@@ -20,7 +20,7 @@ pub struct ReportQuery {
     pub area: Option<String>,
     /// `2024` (a year), `2024-Q1` (a quarter) or `2024-03` (a month); this year when absent.
     /// A period not yet over is reported to date; one not yet begun is refused (422).
-    #[param(example = "2024")]
+    #[param(example = "2024", pattern = "^[0-9]{4}(-([Qq][1-4]|0[1-9]|1[0-2]))?$")]
     pub period: Option<String>,
     /// The language of the sentences: `zh-CN` (default) or `en`; else Accept-Language.
     #[param(example = "en")]

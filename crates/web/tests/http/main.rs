@@ -28,3 +28,4 @@ mod ui_cases;
 mod ui_case_settings;
 mod ui_people;
 mod ui_registry;
+mod api_reports;
