@@ -23,24 +23,35 @@ macro_rules! impl_mediator_stats_store {
             }
         }
 
-        #[async_trait::async_trait]
-        impl fengqiao_domain::ports::MediatorStatsStore for $store {
-            async fn handler_counts(&self, q: &fengqiao_domain::ports::CaseSlice) -> fengqiao_domain::Result<Vec<fengqiao_domain::ports::HandlerCounts>> {
-                use sqlx::Row;
+        impl $store {
+            /// `SELECT {head} <counts> FROM cases WHERE <slice> AND <category> {tail}`: the one
+            /// scan every mediator and room figure is grouped from.
+            async fn slice_rows(&self, head: &str, tail: &str, q: &fengqiao_domain::ports::CaseSlice, category: Option<&str>) -> fengqiao_domain::Result<Vec<$row>> {
                 let sql = format!(
-                    "SELECT handler_id, MAX(handler_name) AS handler_name, {counts} FROM cases WHERE {slice} AND handler_id IS NOT NULL \
-                     GROUP BY handler_id ORDER BY cases DESC, handler_id",
+                    "SELECT {head} {counts} FROM cases WHERE {slice} AND ($5 IS NULL OR category = $5 OR category LIKE $6) {tail}",
                     counts = $crate::mediator_stats::OUTCOME_COUNTS,
                     slice = $crate::mediator_stats::SLICE,
                 );
-                let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                sqlx::query(sqlx::AssertSqlSafe(sql))
                     .bind(&q.area_path)
                     .bind($crate::shared::prefix_upper(&q.area_path))
                     .bind(q.taken_in_from)
                     .bind(q.taken_in_before)
+                    .bind(category)
+                    .bind(category.map(|c| format!("{c}.%")))
                     .fetch_all(self.reader())
                     .await
-                    .map_err($crate::error::map)?;
+                    .map_err($crate::error::map)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl fengqiao_domain::ports::MediatorStatsStore for $store {
+            async fn handler_counts(&self, q: &fengqiao_domain::ports::CaseSlice) -> fengqiao_domain::Result<Vec<fengqiao_domain::ports::HandlerCounts>> {
+                use sqlx::Row;
+                let rows = self
+                    .slice_rows("handler_id, MAX(handler_name) AS handler_name,", "AND handler_id IS NOT NULL GROUP BY handler_id ORDER BY cases DESC, handler_id", q, None)
+                    .await?;
                 rows.iter()
                     .map(|r| {
                         Ok(fengqiao_domain::ports::HandlerCounts {
@@ -55,19 +66,7 @@ macro_rules! impl_mediator_stats_store {
 
             async fn room_counts(&self, q: &fengqiao_domain::ports::CaseSlice) -> fengqiao_domain::Result<Vec<fengqiao_domain::ports::RoomCounts>> {
                 use sqlx::Row;
-                let sql = format!(
-                    "SELECT partner_room, {counts} FROM cases WHERE {slice} AND partner_room IS NOT NULL GROUP BY partner_room ORDER BY partner_room",
-                    counts = $crate::mediator_stats::OUTCOME_COUNTS,
-                    slice = $crate::mediator_stats::SLICE,
-                );
-                let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(&q.area_path)
-                    .bind($crate::shared::prefix_upper(&q.area_path))
-                    .bind(q.taken_in_from)
-                    .bind(q.taken_in_before)
-                    .fetch_all(self.reader())
-                    .await
-                    .map_err($crate::error::map)?;
+                let rows = self.slice_rows("partner_room,", "AND partner_room IS NOT NULL GROUP BY partner_room ORDER BY partner_room", q, None).await?;
                 rows.iter()
                     .map(|r| Ok(fengqiao_domain::ports::RoomCounts { room: r.try_get("partner_room")?, counts: mediator_stats_rows::counts(r)? }))
                     .collect::<Result<_, sqlx::Error>>()
@@ -75,22 +74,8 @@ macro_rules! impl_mediator_stats_store {
             }
 
             async fn dispute_counts(&self, q: &fengqiao_domain::ports::CaseSlice, category: Option<&str>) -> fengqiao_domain::Result<fengqiao_domain::ports::OutcomeCounts> {
-                let sql = format!(
-                    "SELECT {counts} FROM cases WHERE {slice} AND kind = 'dispute' AND ($5 IS NULL OR category = $5 OR category LIKE $6)",
-                    counts = $crate::mediator_stats::OUTCOME_COUNTS,
-                    slice = $crate::mediator_stats::SLICE,
-                );
-                let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(&q.area_path)
-                    .bind($crate::shared::prefix_upper(&q.area_path))
-                    .bind(q.taken_in_from)
-                    .bind(q.taken_in_before)
-                    .bind(category)
-                    .bind(category.map(|c| format!("{c}.%")))
-                    .fetch_one(self.reader())
-                    .await
-                    .map_err($crate::error::map)?;
-                mediator_stats_rows::counts(&row).map_err($crate::error::map)
+                let rows = self.slice_rows("", "AND kind = 'dispute'", q, category).await?;
+                rows.first().map(mediator_stats_rows::counts).transpose().map_err($crate::error::map).map(Option::unwrap_or_default)
             }
         }
     };

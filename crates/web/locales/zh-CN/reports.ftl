@@ -1,7 +1,7 @@
 # 文字报告：按区域和期间，以简报的行文写出各项数字。
 report-title = { $area }{ $period }基层治理工作情况
 report-page-title = 工作报告
-report-generated = 统计截至{ $date }，由枫桥平台生成
+report-generated = 统计期间：{ $from }至{ $to }（按受理时间），{ $today }由枫桥平台生成
 report-period-year = { $year }年
 report-period-quarter = { $year }年第{ $quarter ->
     [1] 一

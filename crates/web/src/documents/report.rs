@@ -27,7 +27,8 @@ pub struct ReportDocument {
     pub area_name: String,
     pub period: ReportPeriod,
     pub period_label: String,
-    /// "统计截至2024年12月31日……": the last day the figures cover.
+    /// The days the intake ran over and the day the report was made: where cases stand (resolved
+    /// or not) is as of that day, not of the period's end.
     pub dateline: String,
     pub sections: Vec<ReportDocSection>,
 }
@@ -130,7 +131,7 @@ pub fn document(l: Lang, r: &Report) -> ReportDocument {
         title,
         area_code: r.area.code.clone(),
         area_name: r.area.name.clone(),
-        dateline: l.t_args("report-generated", &[("date", day(l, r.period.to))]),
+        dateline: l.t_args("report-generated", &[("from", day(l, r.period.from)), ("to", day(l, r.period.to)), ("today", day(l, r.generated_on))]),
         period: r.period.clone(),
         period_label,
         sections,

@@ -112,6 +112,8 @@ pub struct Report {
     pub area: AreaRef,
     pub level: AreaLevel,
     pub period: ReportPeriod,
+    /// Today (Asia/Shanghai): the figures say where the period's cases stand now.
+    pub generated_on: chrono::NaiveDate,
     pub sections: Vec<SectionReport>,
 }
 
@@ -130,7 +132,8 @@ impl Services {
             Some(code) => self.area(actor, code).await?,
             None => self.home_area(actor).await?,
         };
-        let period = ReportPeriod::parse(period, local_date(self.clock.now()))?;
+        let today = local_date(self.clock.now());
+        let period = ReportPeriod::parse(period, today)?;
         let scope = ReportScope { area, period };
         let mut sections = Vec::new();
         for s in chosen.into_iter().filter(|s| actor.role.has(s.permission())) {
@@ -141,6 +144,7 @@ impl Services {
             area: AreaRef { code: a.code.to_string(), name: a.name.clone(), level: a.level },
             level: a.level,
             period: scope.period,
+            generated_on: today,
             sections,
         })
     }
