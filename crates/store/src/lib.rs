@@ -14,6 +14,7 @@ mod error;
 mod imports;
 mod intake_queue;
 mod mediation;
+mod mediator_stats;
 mod oversight;
 mod postgres;
 mod registry;

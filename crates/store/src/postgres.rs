@@ -108,3 +108,4 @@ crate::case_settings::impl_case_settings_store!(PgStore, sqlx::postgres::PgRow, 
 crate::mediation::impl_mediation_store!(PgStore, sqlx::postgres::PgRow, PgConnection);
 crate::oversight::impl_oversight_store!(PgStore, sqlx::postgres::PgRow, PgConnection);
 crate::stats::impl_stats_store!(PgStore, sqlx::postgres::PgRow, PgConnection, lock_cases = "LOCK TABLE cases IN SHARE MODE");
+crate::mediator_stats::impl_mediator_stats_store!(PgStore, sqlx::postgres::PgRow, PgConnection);

@@ -104,3 +104,4 @@ crate::case_settings::impl_case_settings_store!(SqliteStore, sqlx::sqlite::Sqlit
 crate::mediation::impl_mediation_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
 crate::oversight::impl_oversight_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
 crate::stats::impl_stats_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection, lock_cases = "");
+crate::mediator_stats::impl_mediator_stats_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);

@@ -15,6 +15,8 @@ mod imports;
 mod intake_batches;
 #[path = "conformance/mediation.rs"]
 mod mediation;
+#[path = "conformance/mediator_stats.rs"]
+mod mediator_stats;
 #[path = "conformance/oversight.rs"]
 mod oversight;
 #[path = "conformance/registry.rs"]

@@ -13,3 +13,8 @@
     if (field) { ev.detail.headers["X-CSRF-Token"] = field.value; }
   });
 })();
+
+// The report's print button: the browser's own dialog, with the print styles of report.css.
+document.addEventListener("click", function (ev) {
+  if (ev.target instanceof Element && ev.target.closest("[data-print]")) { window.print(); }
+});

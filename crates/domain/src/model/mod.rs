@@ -5,6 +5,7 @@ pub mod audit;
 pub mod case;
 pub mod import;
 pub mod mediation;
+pub mod mediator_figures;
 pub mod notice;
 pub mod partner;
 pub mod place;

@@ -11,6 +11,7 @@ mod case_settings;
 mod cases;
 mod imports;
 mod mediation;
+mod mediator_stats;
 mod oversight;
 mod registry;
 mod stats;
@@ -23,6 +24,7 @@ pub use cases::{CaseHistories, CaseHistory, CaseIntake, CaseLedgerStore, CaseQue
 pub use workload::{WorkloadRow, WorkloadStore};
 pub use imports::ImportJobStore;
 pub use mediation::MediationStore;
+pub use mediator_stats::{CaseSlice, HandlerCounts, MediatorStatsStore, OutcomeCounts, RoomCounts};
 pub use oversight::{AlertMaker, OversightStore};
 pub use registry::{CipherUpdate, HouseholdQuery, Page, ProtectedColumn, RegistryBatch, RegistryStore, RegistryUpdates, ResidentQuery};
 
@@ -75,6 +77,7 @@ pub trait Store:
     + OversightStore
     + StatsStore
     + CaseLedgerStore
+    + MediatorStatsStore
     + Send
     + Sync
     + 'static

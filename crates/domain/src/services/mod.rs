@@ -10,6 +10,7 @@ pub mod cases;
 pub mod mediation;
 pub mod oversight;
 pub mod registry;
+pub mod reports;
 pub mod stats;
 
 use std::sync::Arc;

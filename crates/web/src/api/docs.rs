@@ -6,6 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{accounts, areas, attachments, audit, auth, boundaries, case_exports, case_queues, case_settings, cases, health, imports, mediation, oversight, registry, stats};
+use super::{mediator_stats, reports};
 use crate::error::Problem;
 
 #[derive(OpenApi)]
@@ -38,6 +39,8 @@ use crate::error::Problem;
         oversight::inbox, oversight::read_one, oversight::read_all,
         oversight::webhooks, oversight::create_webhook, oversight::update_webhook, oversight::deliveries,
         stats::cases,
+        reports::whole, reports::section,
+        mediator_stats::mediators,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
@@ -50,7 +53,8 @@ use crate::error::Problem;
          (name = "mediation", description = "A dispute's mediation file: sessions (调解笔录), the agreement (人民调解协议书) with its signatures and PDF, judicial confirmation (司法确认) within 30 days"),
          (name = "inbox", description = "The caller's in-app notices (站内信)"),
          (name = "webhooks", description = "Outbound webhook endpoints for other channels, signed with HMAC-SHA256"),
-         (name = "figures", description = "Figures officials quote (排查, 化解, 化解率 …) for any area and period, from sums kept by every write and provable by a recount"))
+         (name = "figures", description = "Figures officials quote (排查, 化解, 化解率 …) for any area and period, from sums kept by every write and provable by a recount; mediators and partner mediation rooms"),
+         (name = "reports", description = "Reports in words: an area's monthly, quarterly or yearly report as sentences in zh-CN or en, with the figures behind them"))
 )]
 pub struct ApiDoc;
 

@@ -18,6 +18,8 @@ pub(crate) mod imports;
 pub mod mediation;
 mod oversight;
 pub mod registry;
+mod reports;
+mod mediator_stats;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -67,6 +69,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/webhooks/{id}", patch(oversight::update_webhook))
         .route("/api/v1/webhooks/{id}/deliveries", get(oversight::deliveries))
         .merge(registry::router())
+        .route("/api/v1/reports", get(reports::whole))
+        .route("/api/v1/reports/{section}", get(reports::section))
+        .route("/api/v1/stats/mediators", get(mediator_stats::mediators))
 }
 
 /// Routes that take spreadsheet uploads, under their own body limit.

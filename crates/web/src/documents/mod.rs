@@ -4,6 +4,8 @@
 //! an official paper.
 
 mod pdf;
+pub mod report;
+mod report_pdf;
 
 use chrono::NaiveDate;
 use fengqiao_domain::DomainError;
@@ -127,6 +129,17 @@ pub async fn pdf(state: &AppState, doc: &AgreementDocument) -> Result<Vec<u8>, D
     let out = tokio::task::spawn_blocking(move || render_pdf(&doc, &font)).await.map_err(|e| DomainError::Internal(format!("pdf task: {e}")))?;
     out.map_err(|e| {
         tracing::error!(error = %e, "agreement PDF");
+        DomainError::Internal(e.to_string())
+    })
+}
+
+/// A report's PDF, made off the async threads like the agreement's.
+pub async fn report_pdf(state: &AppState, doc: &report::ReportDocument) -> Result<Vec<u8>, DomainError> {
+    let font = state.config.pdf_font.clone();
+    let doc = doc.clone();
+    let out = tokio::task::spawn_blocking(move || report_pdf::render(&doc, &font)).await.map_err(|e| DomainError::Internal(format!("pdf task: {e}")))?;
+    out.map_err(|e| {
+        tracing::error!(error = %e, "report PDF");
         DomainError::Internal(e.to_string())
     })
 }

@@ -31,14 +31,14 @@ pub const DEFAULT_FONT: &str = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regu
 
 /// A4 in points, and the margins of the national standard for official documents (GB/T 9704:
 /// 37 mm top, 35 mm bottom, 28 mm left, 26 mm right).
-const PAGE_W: f32 = 595.28;
-const PAGE_H: f32 = 841.89;
-const MM: f32 = 72.0 / 25.4;
-const LEFT: f32 = 28.0 * MM;
-const RIGHT: f32 = 26.0 * MM;
-const TOP: f32 = 37.0 * MM;
-const BOTTOM: f32 = 35.0 * MM;
-const BODY: f32 = 14.0;
+pub(super) const PAGE_W: f32 = 595.28;
+pub(super) const PAGE_H: f32 = 841.89;
+pub(super) const MM: f32 = 72.0 / 25.4;
+pub(super) const LEFT: f32 = 28.0 * MM;
+pub(super) const RIGHT: f32 = 26.0 * MM;
+pub(super) const TOP: f32 = 37.0 * MM;
+pub(super) const BOTTOM: f32 = 35.0 * MM;
+pub(super) const BODY: f32 = 14.0;
 const LEADING: f32 = 1.6;
 
 /// Font files are tens of megabytes: read once per path, then shared.
@@ -46,7 +46,7 @@ const LEADING: f32 = 1.6;
 type LoadedFont = (PathBuf, Arc<Vec<u8>>, u32);
 static LOADED: Mutex<Option<LoadedFont>> = Mutex::new(None);
 
-fn load(path: &Path) -> Result<(Arc<Vec<u8>>, u32), FontError> {
+pub(super) fn load(path: &Path) -> Result<(Arc<Vec<u8>>, u32), FontError> {
     let mut cache = LOADED.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((p, data, index)) = cache.as_ref()
         && p == path
@@ -79,17 +79,17 @@ fn simplified_chinese_face(data: &[u8]) -> Option<u32> {
 }
 
 /// One line of text placed on a page.
-struct Placed {
+pub(super) struct Placed {
     x: f32,
     y: f32,
     size: f32,
     text: String,
 }
 
-struct Layout<'a> {
-    face: ttf_parser::Face<'a>,
-    pages: Vec<Vec<Placed>>,
-    y: f32,
+pub(super) struct Layout<'a> {
+    pub(super) face: ttf_parser::Face<'a>,
+    pub(super) pages: Vec<Vec<Placed>>,
+    pub(super) y: f32,
 }
 
 /// Runs of ASCII letters, digits and `*-.:/` (kept whole), and every other character alone.
@@ -118,7 +118,7 @@ fn tokens(text: &str) -> Vec<&str> {
 const NO_LINE_START: &str = "，。、；：！？）》」』”’％,.;:!?)";
 
 impl<'a> Layout<'a> {
-    fn width(&self, text: &str, size: f32) -> f32 {
+    pub(super) fn width(&self, text: &str, size: f32) -> f32 {
         let upem = f32::from(self.face.units_per_em());
         text.chars()
             .map(|c| self.face.glyph_index(c).and_then(|g| self.face.glyph_hor_advance(g)).map_or(size, |a| f32::from(a) / upem * size))
@@ -137,6 +137,10 @@ impl<'a> Layout<'a> {
             if w + tw > max && !line.is_empty() && !starts_closed {
                 lines.push(std::mem::take(&mut line));
                 w = 0.0;
+            }
+            if token == " " && line.is_empty() {
+                // English text breaks at spaces; the space does not begin the next line.
+                continue;
             }
             if tw > max {
                 // A run longer than a line: break it where it overflows.
@@ -159,14 +163,14 @@ impl<'a> Layout<'a> {
     }
 
     /// Starts a new page unless `h` more fits on this one: keeps a block together.
-    fn keep(&mut self, h: f32) {
+    pub(super) fn keep(&mut self, h: f32) {
         if self.y + h > PAGE_H - BOTTOM {
             self.pages.push(Vec::new());
             self.y = TOP;
         }
     }
 
-    fn advance(&mut self, h: f32) {
+    pub(super) fn advance(&mut self, h: f32) {
         if self.y + h > PAGE_H - BOTTOM {
             self.pages.push(Vec::new());
             self.y = TOP;
@@ -174,7 +178,7 @@ impl<'a> Layout<'a> {
         self.y += h;
     }
 
-    fn put(&mut self, x: f32, size: f32, text: String) {
+    pub(super) fn put(&mut self, x: f32, size: f32, text: String) {
         let y = self.y;
         if let Some(page) = self.pages.last_mut() {
             page.push(Placed { x, y, size, text });
@@ -182,7 +186,7 @@ impl<'a> Layout<'a> {
     }
 
     /// A paragraph (line breaks kept), first lines indented by two characters.
-    fn paragraph(&mut self, text: &str, indent_first: bool) {
+    pub(super) fn paragraph(&mut self, text: &str, indent_first: bool) {
         let max = PAGE_W - LEFT - RIGHT;
         for para in text.lines() {
             let indent = if indent_first { 2.0 * BODY } else { 0.0 };
@@ -194,13 +198,13 @@ impl<'a> Layout<'a> {
         }
     }
 
-    fn right(&mut self, text: &str, size: f32) {
+    pub(super) fn right(&mut self, text: &str, size: f32) {
         self.advance(size * LEADING);
         let x = PAGE_W - RIGHT - self.width(text, size);
         self.put(x, size, text.to_string());
     }
 
-    fn gap(&mut self, lines: f32) {
+    pub(super) fn gap(&mut self, lines: f32) {
         self.advance(BODY * LEADING * lines);
     }
 }
@@ -211,10 +215,7 @@ pub fn render(doc: &AgreementDocument, font_path: &Path) -> Result<Vec<u8>, Font
     let face = ttf_parser::Face::parse(&data, index).map_err(|e| FontError(format!("{}: {e}", font_path.display())))?;
     let mut l = Layout { face, pages: vec![Vec::new()], y: TOP };
 
-    let title = 22.0;
-    l.advance(title);
-    let x = (PAGE_W - l.width(TITLE, title)) / 2.0;
-    l.put(x, title, TITLE.to_string());
+    centred(&mut l, TITLE, 22.0);
     l.gap(0.5);
     l.right(&format!("编号：{}", doc.number), 12.0);
     l.gap(0.5);
@@ -242,15 +243,43 @@ pub fn render(doc: &AgreementDocument, font_path: &Path) -> Result<Vec<u8>, Font
     l.right(&format!("{}（印章）", doc.committee), BODY);
     l.right(&doc.date_line(), BODY);
 
+    write(&l, &data, index, font_path, &format!("{TITLE} {}", doc.number), "zh-CN", None)
+}
+
+/// Draws a title centred at the top of the current page.
+pub(super) fn centred(l: &mut Layout, text: &str, size: f32) {
+    l.advance(size);
+    let x = (PAGE_W - l.width(text, size)) / 2.0;
+    l.put(x, size, text.to_string());
+}
+
+/// Writes the laid-out pages as a PDF; `footer` gives the text centred at the foot of each page
+/// (a page number), from the page's number and the count.
+pub(super) fn write(
+    l: &Layout,
+    data: &Arc<Vec<u8>>,
+    index: u32,
+    font_path: &Path,
+    title: &str,
+    language: &str,
+    footer: Option<&dyn Fn(usize, usize) -> String>,
+) -> Result<Vec<u8>, FontError> {
     let font = Font::new(krilla::Data::from(data.clone()), index).ok_or_else(|| FontError(format!("{}: unreadable font", font_path.display())))?;
     let mut document = Document::new();
-    document.set_metadata(Metadata::new().title(format!("{TITLE} {}", doc.number)).language("zh-CN".to_string()));
+    document.set_metadata(Metadata::new().title(title.to_string()).language(language.to_string()));
     let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or_else(|| FontError("page size".into()))?;
-    for placed in &l.pages {
+    let total = l.pages.len();
+    for (i, placed) in l.pages.iter().enumerate() {
         let mut page = document.start_page_with(settings.clone());
         let mut surface = page.surface();
         for p in placed {
             surface.draw_text(Point::from_xy(p.x, p.y), font.clone(), p.size, &p.text, false, TextDirection::Auto);
+        }
+        if let Some(f) = footer {
+            let text = f(i + 1, total);
+            let size = 10.5;
+            let x = (PAGE_W - l.width(&text, size)) / 2.0;
+            surface.draw_text(Point::from_xy(x, PAGE_H - BOTTOM / 2.0), font.clone(), size, &text, false, TextDirection::Auto);
         }
         surface.finish();
         page.finish();

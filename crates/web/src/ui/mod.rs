@@ -13,6 +13,7 @@ mod mediation;
 mod oversight;
 mod profile;
 pub(crate) mod registry;
+mod reports;
 mod session;
 mod settings;
 
@@ -54,6 +55,7 @@ pub fn router() -> Router<AppState> {
         .merge(mediation::router())
         .merge(oversight::router())
         .merge(dashboard::router())
+        .merge(reports::router())
 }
 
 /// Pages that take spreadsheet uploads, under their own body limit.

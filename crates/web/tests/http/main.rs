@@ -32,3 +32,4 @@ mod ui_case_settings;
 mod ui_people;
 mod ui_registry;
 mod ui_dashboard;
+mod api_reports;

@@ -17,6 +17,8 @@ use crate::rules::calendar::{local_date, start_of_day};
 use crate::rules::case_stats::{COUNTERS, Counters, Grain, N, idx, month_of};
 use crate::services::Services;
 
+mod mediators;
+
 /// A period longer than this is refused: the data a city keeps online is about a decade, and
 /// a fifty-year query is a typo, not a question.
 pub const MAX_PERIOD_DAYS: u64 = 3_700;
