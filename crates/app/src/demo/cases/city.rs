@@ -242,7 +242,7 @@ fn produce(shared: &Shared, days: &[(NaiveDate, usize)], cumulative: Vec<f64>, p
             chunk.push(Planned { index, at, spot, number });
             index += 1;
         }
-        if chunk.len() >= plan.batch || i + 1 == days.len() {
+        if chunk.len() >= plan.batch || (i + 1 == days.len() && !chunk.is_empty()) {
             let batch = walk_all(shared, std::mem::take(&mut chunk), plan.workers)?;
             if tx.blocking_send(batch).is_err() {
                 return Ok(());
