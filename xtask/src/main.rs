@@ -24,10 +24,11 @@ const USAGE: &str = "usage:
       if it is not there: several minutes). --intake: taking cases in over HTTP
       beside the store's floor. --stats: case figures on the world that
       `cargo xtask gen --cases N` made in target/city (and FENGQIAO_BENCH_PG_URL).
-  cargo xtask gen [--households N] [--data-dir DIR] [--database-url URL]
+  cargo xtask gen [--households N] [--cases N] [--data-dir DIR] [--database-url URL]
       Release build, then a city-size synthetic world (default 1,400,000
       households, about 3.45M residents) into an empty database: SQLite in DIR
-      (default target/city) or the PostgreSQL database at URL.";
+      (default target/city) or the PostgreSQL database at URL. --cases N adds
+      N cases over the last ten years (Hohhot-size: 10,000,000).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -70,6 +71,7 @@ fn main() -> ExitCode {
 
 fn generate(flags: &[String]) -> ExitCode {
     let mut households = bench::city::HOUSEHOLDS;
+    let mut cases = 0u64;
     let mut dir = bench::city::default_dir();
     let mut url = None;
     let mut it = flags.iter();
@@ -83,6 +85,13 @@ fn generate(flags: &[String]) -> ExitCode {
                 Ok(n) => households = n,
                 Err(_) => {
                     eprintln!("--households takes a whole number, not `{value}`");
+                    return ExitCode::from(2);
+                }
+            },
+            "--cases" => match value.parse() {
+                Ok(n) => cases = n,
+                Err(_) => {
+                    eprintln!("--cases takes a whole number, not `{value}`");
                     return ExitCode::from(2);
                 }
             },
@@ -102,7 +111,7 @@ fn generate(flags: &[String]) -> ExitCode {
         eprintln!("xtask gen: `cargo build --release -p fengqiao` failed");
         return ExitCode::FAILURE;
     }
-    match bench::city::generate(&workspace::binary("release"), &dir, url.as_deref(), households) {
+    match bench::city::generate(&workspace::binary("release"), &dir, url.as_deref(), households, cases) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("xtask gen: {e}");

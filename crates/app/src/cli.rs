@@ -98,7 +98,9 @@ pub enum Command {
         accounts, and a registry of estates, buildings, households and residents filled densely in every \
         community, with valid synthetic ID numbers and phones encrypted as in production. The default is \
         Hohhot's size: 1.4 million households (about 3.45 million residents). The database must be empty; \
-        `fengqiao serve` then runs it. `cargo xtask gen` builds the release binary and runs this.")]
+        `fengqiao serve` then runs it. `cargo xtask gen` builds the release binary and runs this.\n\n        \
+        With --cases N, also N cases over the last ten years, walked through the workflow by synthetic office \
+        accounts in every community, street and district.")]
     Gen(GenArgs),
     /// Benchmark floor: write intakes straight through the store (used by `cargo xtask bench`).
     #[command(hide = true)]
@@ -139,6 +141,10 @@ pub struct GenArgs {
     /// Password given to the demo accounts
     #[arg(long, value_name = "PASSWORD", default_value = "fengqiao-demo")]
     pub password: String,
+    /// Cases to generate over the last ten years, spread over the grids by population
+    /// (Hohhot-size: 10,000,000), each walked through the workflow by its offices
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=50_000_000))]
+    pub cases: u64,
 }
 
 #[derive(Debug, Subcommand)]

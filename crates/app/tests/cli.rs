@@ -451,15 +451,20 @@ fn a_fresh_installation_gets_its_city_from_a_division_file_then_its_first_accoun
 async fn gen_fills_an_empty_database_with_a_city_and_refuses_anything_else() {
     let dir = tempfile::tempdir().unwrap();
     fails(dir.path(), &["gen", "--households", "5"], 2, "--households");
-    let run = ok(dir.path(), &["gen", "--households", "2000"]);
-    assert!(run.stdout.contains("Done in"), "{run:?}");
+    let run = ok(dir.path(), &["gen", "--households", "2000", "--cases", "300"]);
+    assert!(run.stdout.contains("Done in") && run.stdout.contains("Cases done in"), "{run:?}");
     let mut conn = sqlite(dir.path()).await;
     let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql);
     let grids = count("SELECT count(*) FROM areas WHERE level = 'grid'").fetch_one(&mut conn).await.unwrap();
     let households = count("SELECT count(*) FROM households").fetch_one(&mut conn).await.unwrap();
     let residents = count("SELECT count(*) FROM residents").fetch_one(&mut conn).await.unwrap();
     let world: String = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'world'").fetch_one(&mut conn).await.unwrap();
+    let cases = count("SELECT count(*) FROM cases").fetch_one(&mut conn).await.unwrap();
+    let districts = count("SELECT count(DISTINCT substr(number, 1, 6)) FROM cases").fetch_one(&mut conn).await.unwrap();
+    let numbered = count("SELECT coalesce(sum(last_seq), 0) FROM case_counters").fetch_one(&mut conn).await.unwrap();
     conn.close().await.unwrap();
+    assert_eq!((cases, numbered), (300, 300), "the counters hold every number the cases took");
+    assert!(districts >= 8, "cases all over the city: {districts} districts");
     assert_eq!(grids, 4188, "every community of the city with three grids");
     // Estates are whole, so the total lands near the request, not on it.
     assert!((1000..4000).contains(&households), "{households} households for 2000 asked");

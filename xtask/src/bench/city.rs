@@ -25,8 +25,8 @@ pub fn default_dir() -> PathBuf {
     root().join("target").join("city")
 }
 
-/// Runs `fengqiao gen` into `dir` (SQLite) or `database_url`.
-pub fn generate(bin: &Path, dir: &Path, database_url: Option<&str>, households: u64) -> Result<(), String> {
+/// Runs `fengqiao gen` into `dir` (SQLite) or `database_url`, with `cases` cases when not 0.
+pub fn generate(bin: &Path, dir: &Path, database_url: Option<&str>, households: u64, cases: u64) -> Result<(), String> {
     if dir.join(COMPLETE).exists() && database_url.is_none() {
         println!("{} already holds a generated city; remove it to generate again", dir.display());
         return Ok(());
@@ -37,6 +37,9 @@ pub fn generate(bin: &Path, dir: &Path, database_url: Option<&str>, households: 
     }
     let mut cmd = Command::new(bin);
     cmd.arg("gen").arg("--households").arg(households.to_string()).arg("--data-dir").arg(dir);
+    if cases > 0 {
+        cmd.arg("--cases").arg(cases.to_string());
+    }
     if let Some(url) = database_url {
         cmd.arg("--database-url").arg(url);
     }
@@ -45,7 +48,9 @@ pub fn generate(bin: &Path, dir: &Path, database_url: Option<&str>, households: 
         return Err(format!("`{}` failed", describe(&cmd)));
     }
     if database_url.is_none() {
-        let summary = out.output.lines().rev().find(|l| l.starts_with("Done in")).unwrap_or("").to_string();
+        let done = |prefix: &str| out.output.lines().rev().find(|l| l.starts_with(prefix)).map(str::to_string);
+        let summary: Vec<String> = [done("Done in"), done("Cases done in")].into_iter().flatten().collect();
+        let summary = summary.join("\n");
         std::fs::write(dir.join(COMPLETE), summary).map_err(|e| e.to_string())?;
     }
     Ok(())
@@ -60,7 +65,7 @@ pub struct CityFigures {
 
 pub fn run(bin: &Path, server_cpu: Option<u32>, load_cpu: Option<u32>) -> Result<CityFigures, String> {
     let dir = default_dir();
-    generate(bin, &dir, None, HOUSEHOLDS)?;
+    generate(bin, &dir, None, HOUSEHOLDS, 0)?;
     let generated = std::fs::read_to_string(dir.join(COMPLETE)).unwrap_or_default();
     let server = DemoServer::start(Launch { binary: bin, database_url: None, cpu: server_cpu, existing_data: Some(&dir) })?;
     let admin = server.admin_token()?;

@@ -1,11 +1,13 @@
 //! `fengqiao gen`: a city-size synthetic world in an empty database, for benchmarks.
 
+use std::collections::HashMap;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::bail;
 use fengqiao_domain::ports::SystemClock;
+use fengqiao_domain::privacy::Vault;
 use fengqiao_domain::rules::password;
 use fengqiao_domain::services::Services;
 
@@ -33,7 +35,7 @@ pub async fn run(config: &Config, db: &Database, args: &GenArgs) -> anyhow::Resu
     let services = Services::new(store, Arc::new(SystemClock), config.auth_settings(), vault.clone());
     println!("Generating a city of about {} households in {}", args.households, db.describe());
     let started = Instant::now();
-    let counts = demo::city::generate(&services, &vault, args.households as usize, &args.password, |done| {
+    let generated = demo::city::generate(&services, &vault, args.households as usize, &args.password, |done| {
         let secs = started.elapsed().as_secs_f64();
         println!(
             "  {:>3}/{} streets  {:>9} households  {:>9} residents  {:>7.0} residents/s",
@@ -45,6 +47,7 @@ pub async fn run(config: &Config, db: &Database, args: &GenArgs) -> anyhow::Resu
         );
     })
     .await?;
+    let counts = &generated.counts;
     let secs = started.elapsed().as_secs_f64();
     println!(
         "Done in {secs:.0} s: {} estates, {} buildings, {} households, {} residents, {} people who serve, {} organisations \
@@ -58,5 +61,35 @@ pub async fn run(config: &Config, db: &Database, args: &GenArgs) -> anyhow::Resu
         (counts.estates + counts.buildings + counts.entrances + counts.households + counts.residents) as f64 / secs.max(0.001),
         args.password
     );
+    if args.cases > 0 {
+        cases(&services, vault, &generated.population, args.cases as usize).await?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+async fn cases(services: &Services, vault: Arc<Vault>, population: &HashMap<String, u64>, n: usize) -> anyhow::Result<()> {
+    let plan = demo::cases::city::Plan::new(n);
+    println!("Generating {n} cases over the last {} years ({} walkers, {} cases a batch)", plan.years, plan.workers, plan.batch);
+    let settings = services.case_settings().await.explained()?;
+    let started = Instant::now();
+    let mut shown = 0;
+    let written = demo::cases::city::generate(services.store.as_ref(), vault, &settings, services.clock.now(), population, &plan, |w| {
+        // About twenty lines whatever the size.
+        if w.cases - shown >= (n / 20).max(1) || w.cases == n {
+            shown = w.cases;
+            let secs = started.elapsed().as_secs_f64();
+            println!("  {:>9}/{n} cases  {:>7.0} cases/s", w.cases, w.cases as f64 / secs.max(0.001));
+        }
+    })
+    .await?;
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "Cases done in {secs:.0} s: {} cases ({} still open), {} office accounts, {} batches ({:.0} cases/s).",
+        written.cases,
+        written.open,
+        written.accounts,
+        written.batches,
+        written.cases as f64 / secs.max(0.001)
+    );
+    Ok(())
 }

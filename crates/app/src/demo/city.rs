@@ -2,6 +2,8 @@
 //! every community of 呼和浩特市, each filled densely, one street per transaction so memory
 //! stays flat whatever the size.
 
+use std::collections::HashMap;
+
 use anyhow::Context;
 use fengqiao_domain::model::NewAudit;
 use fengqiao_domain::services::{Services, operator};
@@ -17,6 +19,13 @@ use crate::messages::Explain;
 /// over a whole generated city.
 const HOUSEHOLDS_PER_ESTATE: f64 = 111.5;
 
+/// What `generate` wrote, and the residents of each grid by path, which `fengqiao gen --cases`
+/// spreads cases by.
+pub struct Generated {
+    pub counts: Counts,
+    pub population: HashMap<String, u64>,
+}
+
 pub struct Progress<'a> {
     pub streets: usize,
     pub of_streets: usize,
@@ -29,7 +38,7 @@ pub async fn generate(
     households: usize,
     password: &str,
     mut progress: impl FnMut(Progress<'_>),
-) -> anyhow::Result<Counts> {
+) -> anyhow::Result<Generated> {
     let actor = operator(DEMO_ACTOR);
     let rows = world::city_divisions()?;
     let communities = rows.iter().filter(|r| r.level == "community").count();
@@ -59,6 +68,7 @@ pub async fn generate(
     }
 
     let mut total = Counts::default();
+    let mut population: HashMap<String, u64> = HashMap::new();
     let of_streets = streets.len();
     for (n, (d, communities)) in streets.into_iter().enumerate() {
         let district = &districts[d];
@@ -66,6 +76,9 @@ pub async fn generate(
         w.reseed(street.code.as_str());
         let batch = w.district(district, &communities)?;
         let counts = Counts::of(&batch);
+        for r in &batch.residents {
+            *population.entry(r.area_path.clone()).or_insert(0) += 1;
+        }
         let audit = NewAudit {
             at: now,
             actor_id: None,
@@ -82,5 +95,5 @@ pub async fn generate(
         total.add(&counts);
         progress(Progress { streets: n + 1, of_streets, counts: &total });
     }
-    Ok(total)
+    Ok(Generated { counts: total, population })
 }

@@ -5,12 +5,16 @@
 //! Written with one `import_case_histories` per district: thousands of cases through the
 //! services would cost a transaction and an audit row each, and the demo must serve in seconds.
 
+pub mod city;
 mod mediation;
 mod plan;
+mod season;
 mod staff;
 mod story;
 mod texts;
 
+#[cfg(test)]
+mod city_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -20,7 +24,7 @@ use std::collections::BTreeMap;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use fengqiao_domain::model::case::{CaseKind, CaseNumber, CaseStatus, Channel, HandlingLevel, Party, PartyKind, PartyRole, RiskLevel};
+use fengqiao_domain::model::case::{CaseKind, CaseNumber, CaseStatus, Channel, HandlingLevel, PartnerRoom, Party, PartyKind, PartyRole, RiskLevel};
 use fengqiao_domain::model::{Area, NewAudit, Protected};
 use fengqiao_domain::ports::{CaseHistories, CaseHistory, CaseQuery, CaseScope, Store};
 use fengqiao_domain::privacy::{Gender, Vault, mask_phone};
@@ -34,7 +38,7 @@ use uuid::Uuid;
 pub use plan::{LABOUR_ROOM_CASES, LABOUR_ROOM_RESOLVED, XINCHENG_DISPUTES, XINCHENG_RESOLVED};
 use plan::{Ending, Group, Place};
 use staff::Offices;
-use story::{Brief, Chain, Stop};
+use story::{Brief, Chain, Referral, Stop};
 
 use super::DEMO_ACTOR;
 use super::names::anyone;
@@ -92,20 +96,10 @@ pub async fn load(store: &dyn Store, vault: &Vault, settings: &CaseSettings, now
     for area in store.area_children(city.id, false).await.explained()? {
         districts.entry(area.code.to_string()).or_insert(District { area, communities: Vec::new(), histories: Vec::new() });
     }
-    let mut office_areas: Vec<Area> = Vec::new();
-    for d in districts.values() {
-        office_areas.push(d.area.clone());
-        let mut streets = BTreeMap::new();
-        for c in &d.communities {
-            streets.insert(c.street.code.to_string(), c.street.clone());
-            office_areas.push(c.area.clone());
-        }
-        office_areas.extend(streets.into_values());
-    }
-    let (offices, accounts) = staff::provide(store, &office_areas, now).await?;
+    let (offices, accounts) = staff_offices(store, districts.values(), now).await?;
 
     let mut rng = StdRng::seed_from_u64(2024);
-    let mut maker = Maker { rng: &mut rng, vault, settings, offices: &offices };
+    let mut maker = Maker { rng: &mut rng, vault, settings, offices: &offices, until: None };
     for group in plan::groups() {
         maker.group(&group, &mut districts)?;
     }
@@ -139,6 +133,21 @@ pub async fn load(store: &dyn Store, vault: &Vault, settings: &CaseSettings, now
     Ok(Summary { cases: total, accounts, mediation_files: files, kept: false })
 }
 
+/// Finds or creates the offices of every district, street and community of `districts`.
+async fn staff_offices<'a>(store: &dyn Store, districts: impl Iterator<Item = &'a District>, now: DateTime<Utc>) -> anyhow::Result<(Offices, usize)> {
+    let mut office_areas: Vec<Area> = Vec::new();
+    for d in districts {
+        office_areas.push(d.area.clone());
+        let mut streets = BTreeMap::new();
+        for c in &d.communities {
+            streets.insert(c.street.code.to_string(), c.street.clone());
+            office_areas.push(c.area.clone());
+        }
+        office_areas.extend(streets.into_values());
+    }
+    staff::provide(store, &office_areas, now).await
+}
+
 /// Numbers in order of intake, per year, as the counter would have given them.
 fn numbered(mut histories: Vec<CaseHistory>, district: &str) -> anyhow::Result<CaseHistories> {
     histories.sort_by_key(|h| h.case.created_at);
@@ -158,6 +167,8 @@ struct Maker<'a> {
     vault: &'a Vault,
     settings: &'a CaseSettings,
     offices: &'a Offices,
+    /// Where histories stop (`Brief::until`).
+    until: Option<DateTime<Utc>>,
 }
 
 impl Maker<'_> {
@@ -185,8 +196,12 @@ impl Maker<'_> {
             let at = if resolved || matches!(ending, Ending::Concluded(_)) { self.moment_in(plan::YEAR) } else { self.late_in(plan::YEAR) };
             let category = pick(self.rng, g.categories).to_string();
             let channel = *pick(self.rng, g.channels);
-            let labour_room = g.labour_room.then(|| INVITED_MEDIATOR.to_string());
-            let h = self.case(district, g.kind, &category, channel, at, stop, labour_room, None).with_context(|| format!("demo group {}", g.name))?;
+            let referral = g.labour_room.then(|| Referral {
+                room: PartnerRoom::CourtAndUnion,
+                name: "新城区“法院+工会”劳动争议诉调工作室".to_string(),
+                mediator: INVITED_MEDIATOR.to_string(),
+            });
+            let h = self.case(district, g.kind, &category, channel, at, stop, referral, None).with_context(|| format!("demo group {}", g.name))?;
             district.histories.push(h);
         }
         Ok(())
@@ -203,7 +218,7 @@ impl Maker<'_> {
         channel: Channel,
         at: DateTime<Utc>,
         stop: Stop,
-        labour_room: Option<String>,
+        referral: Option<Referral>,
         grid: Option<(&Community, &Area)>,
     ) -> anyhow::Result<CaseHistory> {
         let (area, community) = match grid {
@@ -238,8 +253,9 @@ impl Maker<'_> {
             reporter_name: if walk_in { parties.first().map(|p| p.name.clone()) } else { None },
             at,
             number: CaseNumber::compose(d.area.code.as_str(), local_date(at).year(), 0).explained()?,
-            labour_room,
+            referral,
             may_escalate: true,
+            until: self.until,
         };
         let deadlines = &self.settings.deadlines;
         story::walk(self.rng, brief, parties, &area, &chain, stop, &self.settings.categories, deadlines)

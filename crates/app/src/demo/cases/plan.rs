@@ -56,7 +56,7 @@ pub struct Group {
     pub channels: &'static [(Channel, u32)],
 }
 
-const DISPUTE_MIX: &[(&str, u32)] = &[
+pub(super) const DISPUTE_MIX: &[(&str, u32)] = &[
     ("neighbour.noise", 9),
     ("neighbour.water_leak", 10),
     ("neighbour.shared_space", 8),
@@ -90,9 +90,9 @@ const DISPUTE_MIX_NO_PROPERTY: &[(&str, u32)] = &[
     ("damage", 4),
     ("other", 2),
 ];
-const LABOUR_MIX: &[(&str, u32)] = &[("labour.wage_arrears", 6), ("labour.contract", 3), ("labour.work_injury", 1)];
+pub(super) const LABOUR_MIX: &[(&str, u32)] = &[("labour.wage_arrears", 6), ("labour.contract", 3), ("labour.work_injury", 1)];
 const PROPERTY_MIX: &[(&str, u32)] = &[("property_management.fees", 5), ("property_management.service", 4), ("property_management.parking", 3)];
-const DEMAND_MIX: &[(&str, u32)] = &[
+pub(super) const DEMAND_MIX: &[(&str, u32)] = &[
     ("public_facilities", 8),
     ("environment", 6),
     ("heating", 7),
@@ -103,7 +103,7 @@ const DEMAND_MIX: &[(&str, u32)] = &[
     ("social_assistance", 2),
     ("policy_inquiry", 3),
 ];
-const HAZARD_MIX: &[(&str, u32)] = &[
+pub(super) const HAZARD_MIX: &[(&str, u32)] = &[
     ("fire.corridor_clutter", 6),
     ("fire.ebike_charging", 5),
     ("fire.blocked_exit", 3),
@@ -112,10 +112,10 @@ const HAZARD_MIX: &[(&str, u32)] = &[
     ("building", 2),
     ("special_equipment", 2),
 ];
-const FIELD: &[(Channel, u32)] =
+pub(super) const FIELD: &[(Channel, u32)] =
     &[(Channel::GridPatrol, 45), (Channel::WalkIn, 25), (Channel::Hotline, 15), (Channel::JointPoliceVisit, 10), (Channel::Online, 5)];
 const COURT: &[(Channel, u32)] = &[(Channel::Referral, 1)];
-const PATROL: &[(Channel, u32)] = &[(Channel::GridPatrol, 80), (Channel::Hotline, 20)];
+pub(super) const PATROL: &[(Channel, u32)] = &[(Channel::GridPatrol, 80), (Channel::Hotline, 20)];
 
 use Ending::{Backlog, Concluded, Open};
 use Outcome::{ReferredToLitigation, Unresolved, Withdrawn};

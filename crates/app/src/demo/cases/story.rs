@@ -57,10 +57,22 @@ pub struct Brief {
     pub reporter_name: Option<String>,
     pub at: DateTime<Utc>,
     pub number: CaseNumber,
-    /// Referred to the labour room, with the name of its invited mediator.
-    pub labour_room: Option<String>,
+    /// Referred to a partner room, which mediates it and records the outcome.
+    pub referral: Option<Referral>,
     /// Whether it may go up a tier (the seed's own stories stay where they are told).
     pub may_escalate: bool,
+    /// The moment of generation: a history stops at its last step before it, so a case taken
+    /// in last week is still being worked on.
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// A partner room (诉调对接) and the invited mediator who takes the case there.
+#[derive(Debug, Clone)]
+pub struct Referral {
+    pub room: PartnerRoom,
+    /// The room as the note names it: 新城区“法院+工会”劳动争议诉调工作室.
+    pub name: String,
+    pub mediator: String,
 }
 
 /// The offices a case can pass through, lowest first: the community's, the street's and the
@@ -80,13 +92,24 @@ struct Walk<'a> {
     timeline: Vec<TimelineEntry>,
     now: DateTime<Utc>,
     deadlines: &'a Deadlines,
+    until: Option<DateTime<Utc>>,
+    /// A step fell after `until`: this and every later step are left undone.
+    cut: bool,
 }
 
 impl Walk<'_> {
     /// The next step, `hours` of office time later.
     fn step(&mut self, rng: &mut StdRng, actor: &Actor, action: CaseAction, hours: std::ops::Range<f64>) -> anyhow::Result<()> {
+        if self.cut {
+            return Ok(());
+        }
         let hours = rng.random_range(hours);
-        self.now = office_time(self.deadlines, self.now, hours, rng);
+        let next = office_time(self.deadlines, self.now, hours, rng);
+        if self.until.is_some_and(|until| next > until) {
+            self.cut = true;
+            return Ok(());
+        }
+        self.now = next;
         let ctx = Context { actor, now: self.now, deadlines: self.deadlines };
         let t = workflow::apply(&self.case, &action, &ctx).explained().with_context(|| format!("demo case {}: {:?}", self.case.number, action.kind()))?;
         self.case = t.case;
@@ -144,7 +167,7 @@ pub fn walk(
     for p in &mut parties {
         p.case_id = case.id;
     }
-    let mut w = Walk { case, timeline: vec![entry], now: brief.at, deadlines };
+    let mut w = Walk { case, timeline: vec![entry], now: brief.at, deadlines, until: brief.until, cut: false };
     let office = |w: &Walk| chain.at(w.case.handling_level);
 
     if stop == Stop::At(CaseStatus::Reported) {
@@ -172,7 +195,7 @@ pub fn walk(
 
     // Big matters go up a tier (大事不出街道), rarely to the district.
     let mut handler = handler;
-    if brief.may_escalate && brief.kind == CaseKind::Dispute && brief.labour_room.is_none() && chain.offices.len() > 1 && rng.random_bool(0.07) {
+    if brief.may_escalate && brief.kind == CaseKind::Dispute && brief.referral.is_none() && chain.offices.len() > 1 && rng.random_bool(0.07) {
         let reason = "涉及多方主体，社区调解未果，提请街道协调".to_string();
         w.step(rng, &home.head, CaseAction::Escalate { reason }, 24.0..120.0)?;
         if rng.random_bool(0.1) {
@@ -187,9 +210,9 @@ pub fn walk(
     }
 
     let summary = summary(outcome);
-    if let Some(mediator) = &brief.labour_room {
-        let note = Some(format!("转新城区“法院+工会”劳动争议诉调工作室，由特邀调解员{mediator}诉前调解"));
-        w.step(rng, &handler, CaseAction::Refer { room: PartnerRoom::CourtAndUnion, note }, 8.0..40.0)?;
+    if let Some(Referral { room, name, mediator }) = &brief.referral {
+        let note = Some(format!("转{name}，由特邀调解员{mediator}诉前调解"));
+        w.step(rng, &handler, CaseAction::Refer { room: *room, note }, 8.0..40.0)?;
         let note = Some(format!("{mediator}：{summary}"));
         w.step(rng, &handler, CaseAction::RecordReferralOutcome { outcome: Some(outcome), note }, 40.0..200.0)?;
     } else {
@@ -199,10 +222,22 @@ pub fn walk(
     }
     let head = office(&w)?.head.clone();
     w.step(rng, &head, CaseAction::Verify { confirmed: true, note: Some("经核查，办理情况属实".into()) }, 2.0..30.0)?;
+    // Those left without a solution are the ones who say so on the visit.
+    let dissatisfied = if outcome.is_resolved() { 0 } else { 25 };
     let satisfaction = match rng.random_range(0..100) {
-        0..86 => Satisfaction::Satisfied,
+        n if n < dissatisfied => Satisfaction::Dissatisfied,
+        n if n < dissatisfied + (100 - dissatisfied) * 86 / 100 => Satisfaction::Satisfied,
         _ => Satisfaction::BasicallySatisfied,
     };
+    if satisfaction == Satisfaction::Dissatisfied {
+        // A dissatisfied party reopens the case: handled once more, then checked and visited again.
+        let note = Some("电话回访当事人，对处理结果不满意，重新办理".to_string());
+        w.step(rng, &head, CaseAction::FollowUp { satisfaction, note }, 8.0..60.0)?;
+        let summary = format!("再次上门沟通，{summary}");
+        w.step(rng, &handler, CaseAction::Conclude { outcome, summary }, 8.0..80.0)?;
+        w.step(rng, &head, CaseAction::Verify { confirmed: true, note: Some("经核查，办理情况属实".into()) }, 2.0..30.0)?;
+    }
+    let satisfaction = if satisfaction == Satisfaction::Dissatisfied { Satisfaction::BasicallySatisfied } else { satisfaction };
     let note = Some("电话回访当事人".to_string());
     w.step(rng, &head, CaseAction::FollowUp { satisfaction, note }, 8.0..60.0)?;
     w.step(rng, &head, CaseAction::Close { note: None }, 1.0..24.0)?;
