@@ -8,7 +8,19 @@ use std::time::Duration;
 
 pub struct Response {
     pub status: u16,
+    pub headers: Vec<(String, String)>,
     pub body: String,
+}
+
+impl Response {
+    /// The `name=value` part of each `Set-Cookie`, for the next request's `Cookie`.
+    pub fn cookies(&self) -> Vec<String> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("set-cookie"))
+            .filter_map(|(_, v)| v.split(';').next().map(|c| c.trim().to_string()))
+            .collect()
+    }
 }
 
 pub fn get(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) -> std::io::Result<Response> {
@@ -61,8 +73,11 @@ fn parse_response(raw: &[u8]) -> Option<Response> {
     let head = std::str::from_utf8(&raw[..split]).ok()?;
     let mut lines = head.split("\r\n");
     let status = lines.next()?.split_whitespace().nth(1)?.parse().ok()?;
-    let chunked = lines.any(|l| {
-        let (name, value) = l.split_once(':').unwrap_or((l, ""));
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let chunked = headers.iter().any(|(name, value)| {
         name.eq_ignore_ascii_case("transfer-encoding")
             && value.to_ascii_lowercase().contains("chunked")
     });
@@ -74,6 +89,7 @@ fn parse_response(raw: &[u8]) -> Option<Response> {
     };
     Some(Response {
         status,
+        headers,
         body: String::from_utf8_lossy(&body).into_owned(),
     })
 }

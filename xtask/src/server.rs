@@ -158,6 +158,27 @@ impl DemoServer {
             .ok_or_else(|| format!("no \"token\" in the token response: {}", resp.body))
     }
 
+    /// A demo account's browser session as a `Cookie` header value, signed in through the
+    /// login form as a person would (its CSRF cookie and hidden field included), for pages
+    /// that only a browser session may open.
+    pub fn session_cookie(&self, username: &str) -> Result<String, String> {
+        let form = http::get(self.addr, "/login", &[]).map_err(|e| format!("GET /login: {e}"))?;
+        let csrf = form
+            .body
+            .split("name=\"csrf_token\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .ok_or("no csrf_token field on the login page")?;
+        let cookies = form.cookies().join("; ");
+        let body = format!("username={username}&password={DEMO_PASSWORD}&csrf_token={}", csrf.replace('+', "%2B").replace('/', "%2F").replace('=', "%3D"));
+        let headers = [("Content-Type", "application/x-www-form-urlencoded"), ("Cookie", cookies.as_str())];
+        let resp = http::request(self.addr, "POST", "/login", &headers, Some(&body)).map_err(|e| format!("POST /login: {e}"))?;
+        resp.cookies()
+            .into_iter()
+            .find(|c| c.starts_with("fq_session=") && c.len() > "fq_session=".len())
+            .ok_or_else(|| format!("POST /login answered {} without a session cookie", resp.status))
+    }
+
     pub fn log_tail(&self) -> String {
         let text = std::fs::read_to_string(&self.log).unwrap_or_default();
         let lines: Vec<&str> = text.lines().collect();

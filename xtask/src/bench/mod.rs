@@ -4,6 +4,7 @@
 pub mod city;
 mod intake;
 mod report;
+mod export;
 mod stats;
 mod wrk;
 
@@ -74,6 +75,7 @@ fn bench(opts: Options) -> Result<(), String> {
     if opts.stats {
         let runs = stats::run(&bin, &city::default_dir())?;
         let http = stats::over_http(&bin, &city::default_dir(), server_cpu, load_cpu)?;
+        let exports = export::ledger(&bin, &city::default_dir(), server_cpu)?;
         let pin_note = if pin { "taskset -c 0 " } else { "" };
         let ctx = report::Context {
             date: query(Command::new("date").args(["-u", "+%Y-%m-%d"])).map(|d| d.trim().to_string()).unwrap_or_default(),
@@ -82,7 +84,7 @@ fn bench(opts: Options) -> Result<(), String> {
             server_command: format!("{pin_note}target/release/fengqiao serve --data-dir target/city --listen 127.0.0.1:<port>"),
             peak_rss_kib: None,
         };
-        return write_section(report::Block::Stats, &report::stats_section(&ctx, &runs, &http));
+        return write_section(report::Block::Stats, &report::stats_section(&ctx, &runs, &http, &exports));
     }
     if opts.intake {
         let backends = intake::run(&bin, server_cpu, load_cpu)?;
@@ -200,7 +202,7 @@ fn bench_city(bin: &std::path::Path, server_cpu: Option<u32>, load_cpu: Option<u
 
 /// VmHWM is the resident-set high-water mark over the process's life,
 /// which is what matters for sizing a host; VmRSS would be a snapshot.
-fn peak_rss_kib(pid: u32) -> Option<u64> {
+pub(super) fn peak_rss_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()

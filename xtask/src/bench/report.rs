@@ -111,7 +111,7 @@ pub fn intake_section(ctx: &Context, backends: &[super::intake::Backend]) -> Str
 }
 
 /// The figures block: sums beside a raw recount, per backend.
-pub fn stats_section(ctx: &Context, runs: &[super::stats::StatsFigures], http: &Row) -> String {
+pub fn stats_section(ctx: &Context, runs: &[super::stats::StatsFigures], http: &[Row], exports: &[super::export::ExportFigures]) -> String {
     let mut s = String::from("## Case figures at city scale (`cargo xtask bench --stats`)\n\n");
     s.push_str(&format!("Measured {} at commit `{}` on {}.\n\n", ctx.date, ctx.commit, ctx.cpu));
     s.push_str(
@@ -137,15 +137,33 @@ pub fn stats_section(ctx: &Context, runs: &[super::stats::StatsFigures], http: &
             r.get("recount_p99_ms")
         ));
     }
-    s.push_str(&format!("\nThe same over HTTP, as the dashboard asks for it; server: `{}` on the generated city.\n\n", ctx.server_command));
-    table(&mut s, [http]);
+    s.push_str(&format!("\nThe same over HTTP, as the dashboard asks for it, and the dashboard page itself; server: `{}` on the generated city.\n\n", ctx.server_command));
+    table(&mut s, http);
+    s.push_str(
+        "\nThe case ledger of the whole city (`GET /api/v1/cases/export.{xlsx,csv}?area=1501&from=…&to=…`, admin), for the \
+         shortest stretch of whole years up to 2025 that holds a million cases; each format on a freshly started server, whose \
+         peak RSS (VmHWM, the whole process: pools, caches and the export) is read when the last byte has arrived.\n\n",
+    );
+    s.push_str("| format | period | rows | file size | seconds | rows/s | server peak RSS |\n|---|---|---:|---:|---:|---:|---:|\n");
+    for e in exports {
+        let rss = e.peak_rss_kib.map(|k| format!("{:.0} MiB", k as f64 / 1024.0)).unwrap_or_else(|| "not read".into());
+        s.push_str(&format!(
+            "| {} | {} | {} | {:.0} MB | {:.1} | {:.0} | {} |\n",
+            e.format,
+            e.period,
+            e.rows,
+            e.bytes as f64 / 1e6,
+            e.seconds,
+            e.rows as f64 / e.seconds,
+            rss
+        ));
+    }
     s.push_str("\nCommands:\n\n```sh\n");
-    for r in runs {
-        s.push_str(&r.command);
+    for line in runs.iter().map(|r| &r.command).chain(http.iter().map(|r| &r.command)).chain(exports.iter().map(|e| &e.command)) {
+        s.push_str(line);
         s.push('\n');
     }
-    s.push_str(&http.command);
-    s.push_str("\n```\n");
+    s.push_str("```\n");
     s
 }
 

@@ -1,4 +1,5 @@
 # Dashboard
+nav-reports = Reports
 nav-dashboard = Dashboard
 dashboard-heading = { $area } dashboard
 dashboard-period-text = Period: { $from } to { $to } (Shanghai time) · { $kind }
@@ -67,3 +68,5 @@ dashboard-empty-rooms = No cases went to a partner mediation room in this period
 error-dashboard-date = That date is not valid; write it as year-month-day, e.g. 2024-01-31.
 error-dashboard-kind = There is no such kind of case.
 error-dashboard-period = There is no such period; choose one from the list.
+dashboard-report-link = Report in words
+dashboard-mediators-link = Mediators and rooms

@@ -1,4 +1,5 @@
 # 数据驾驶舱
+nav-reports = 工作报告
 nav-dashboard = 数据驾驶舱
 dashboard-heading = { $area }数据驾驶舱
 dashboard-period-text = 统计期间：{ $from } 至 { $to }（上海时间）· { $kind }
@@ -67,3 +68,5 @@ dashboard-empty-rooms = 该期间没有转入对接调解室的案件。
 error-dashboard-date = 日期格式不对，请按“年-月-日”填写，如 2024-01-31。
 error-dashboard-kind = 没有这种案件类型。
 error-dashboard-period = 没有这种统计期间，请从列表中选择。
+dashboard-report-link = 本区域工作报告
+dashboard-mediators-link = 调解员与调解室
