@@ -28,7 +28,8 @@ const USAGE: &str = "usage:
       Release build, then a city-size synthetic world (default 1,400,000
       households, about 3.45M residents) into an empty database: SQLite in DIR
       (default target/city) or the PostgreSQL database at URL. --cases N adds
-      N cases over the last ten years (Hohhot-size: 10,000,000).";
+      N cases over the last ten years (Hohhot-size: 10,000,000).
+  FENGQIAO_CITY_DIR=DIR stands for target/city in `gen` and `bench --city|--stats`.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

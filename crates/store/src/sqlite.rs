@@ -35,7 +35,9 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10));
         // SQLite's default page cache is 2 MB: at city scale (millions of residents) every
         // index lookup then goes to the kernel for its pages. The writer touches every index
-        // on each insert and gets more; the caches grow only as pages are used.
+        // on each insert and gets more; the caches grow only as pages are used. Readers get 8 MB
+        // each: a long scan (a million-row ledger export) walks through the pool's eight
+        // connections and would otherwise hold 128 MB of pages the kernel's cache has anyway.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
@@ -45,7 +47,7 @@ impl SqliteStore {
         let reader = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(30))
-            .connect_with(options.pragma("cache_size", "-16384").read_only(true))
+            .connect_with(options.pragma("cache_size", "-8192").read_only(true))
             .await
             .map_err(map)?;
         Ok(SqliteStore { path: path.to_path_buf(), intakes: Default::default(), reader, writer })

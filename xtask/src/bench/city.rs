@@ -21,8 +21,9 @@ const COMPLETE: &str = "generation-complete";
 /// Rows of the import measured (two residents per household).
 const IMPORT_ROWS: usize = 20_000;
 
+/// target/city, or `FENGQIAO_CITY_DIR` to keep several generated worlds side by side.
 pub fn default_dir() -> PathBuf {
-    root().join("target").join("city")
+    std::env::var_os("FENGQIAO_CITY_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target").join("city"))
 }
 
 /// Runs `fengqiao gen` into `dir` (SQLite) or `database_url`, with `cases` cases when not 0.

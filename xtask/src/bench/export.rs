@@ -18,6 +18,8 @@ pub struct ExportFigures {
     pub rows: u64,
     pub bytes: u64,
     pub seconds: f64,
+    /// VmRSS just before the export began (the server had started and answered a few reads).
+    pub rss_before_kib: Option<u64>,
     pub peak_rss_kib: Option<u64>,
     pub command: String,
 }
@@ -35,6 +37,7 @@ pub fn ledger(bin: &Path, city: &Path, server_cpu: Option<u32>) -> Result<Vec<Ex
         let url = format!("{}/api/v1/cases/export.{format}?area=1501&{period}", server.base_url());
         let mut cmd = Command::new("curl");
         cmd.args(["-sS", "-o", "/dev/null", "-w", "%{http_code} %{size_download} %{time_total}\\n", "-H"]).arg(format!("Authorization: {auth}")).arg(&url);
+        let rss_before_kib = super::proc_status_kib(server.pid(), "VmRSS:");
         let run = run_tee(&mut cmd, Duration::from_secs(30 * 60))?;
         let line = run.output.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or_default().to_string();
         let parts: Vec<&str> = line.split_whitespace().collect();
@@ -49,6 +52,7 @@ pub fn ledger(bin: &Path, city: &Path, server_cpu: Option<u32>) -> Result<Vec<Ex
             rows,
             bytes: parts[1].parse().unwrap_or(0),
             seconds: parts[2].parse().unwrap_or(f64::NAN),
+            rss_before_kib,
             peak_rss_kib,
             command: shown,
         });

@@ -203,8 +203,13 @@ fn bench_city(bin: &std::path::Path, server_cpu: Option<u32>, load_cpu: Option<u
 /// VmHWM is the resident-set high-water mark over the process's life,
 /// which is what matters for sizing a host; VmRSS would be a snapshot.
 pub(super) fn peak_rss_kib(pid: u32) -> Option<u64> {
+    proc_status_kib(pid, "VmHWM:")
+}
+
+/// One `kB` line of /proc/PID/status, such as `VmRSS:`.
+pub(super) fn proc_status_kib(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
