@@ -28,7 +28,6 @@ use fengqiao_domain::DomainError;
 use fengqiao_domain::services::Services;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// Settings of the HTTP layer, filled from the app's configuration.
@@ -104,10 +103,27 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(max_body))
         .layer(middleware::from_fn(security::headers))
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(middleware::from_fn_with_state(timeout, time_limit))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// Every request gets `request_timeout_secs`, except exports: they answer once their rows
+/// are counted and the export recorded (a registry export once spooled), which for a
+/// city's million-row ledger takes longer than any page should, and then stream.
+async fn time_limit(axum::extract::State(limit): axum::extract::State<Duration>, req: axum::extract::Request, next: middleware::Next) -> Response {
+    if is_export(req.uri().path()) {
+        return next.run(req).await;
+    }
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
+}
+
+fn is_export(path: &str) -> bool {
+    path.rsplit('/').next().is_some_and(|last| last == "export.xlsx" || last == "export.csv")
 }
 
 async fn fallback(uri: Uri) -> Response {
@@ -115,5 +131,21 @@ async fn fallback(uri: Uri) -> Response {
         error::ApiError(DomainError::NotFound("error-page-not-found"), None).into_response()
     } else {
         error::PageError(DomainError::NotFound("error-page-not-found")).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_export;
+
+    #[test]
+    fn only_exports_escape_the_time_limit() {
+        assert!(is_export("/api/v1/cases/export.xlsx"));
+        assert!(is_export("/cases/export.csv"));
+        assert!(is_export("/api/v1/residents/export.xlsx"));
+        assert!(!is_export("/api/v1/cases"));
+        assert!(!is_export("/api/v1/cases/export.xlsx/more"));
+        assert!(!is_export("/static/export.xlsx.js"));
+        assert!(!is_export("/api/v1/stats/cases"));
     }
 }
