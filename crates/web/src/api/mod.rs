@@ -2,6 +2,7 @@
 //! Handlers extract, call one domain service, and shape the answer.
 
 mod accounts;
+mod api_keys;
 mod areas;
 pub(crate) mod attachments;
 mod audit;
@@ -72,6 +73,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/reports", get(reports::whole))
         .route("/api/v1/reports/{section}", get(reports::section))
         .route("/api/v1/stats/mediators", get(mediator_stats::mediators))
+        .route("/api/v1/api-keys", get(api_keys::list).post(api_keys::issue))
+        .route("/api/v1/api-keys/{id}/revoke", post(api_keys::revoke))
 }
 
 /// Routes that take spreadsheet uploads, under their own body limit.
