@@ -53,11 +53,14 @@ fn paths_for(fmt: &str) -> Map<String, Value> {
         "responses": ok(fmt, "The definition.", "ServiceDefinition")}}));
     let mut post_responses = error_responses(fmt);
     post_responses["201"] = json!({"description": "Taken in as a case: its number and a token.",
-        "content": content(fmt, json!({"$ref": "#/components/schemas/Submitted"})),
-        "links": {
-            "GetRequest": {"operationId": format!("request_{fmt}"), "parameters": {"service_request_id": "$response.body#/0/service_request_id"}},
-            "GetToken": {"operationId": format!("token_{fmt}"), "parameters": {"token": "$response.body#/0/token"}}
-        }});
+        "content": content(fmt, json!({"$ref": "#/components/schemas/Submitted"}))});
+    // Links point into a JSON body; an XML answer has no JSON Pointer to follow.
+    if fmt == "json" {
+        post_responses["201"]["links"] = json!({
+            "GetRequest": {"operationId": "request_json", "parameters": {"service_request_id": "$response.body#/0/service_request_id"}},
+            "GetToken": {"operationId": "token_json", "parameters": {"token": "$response.body#/0/token"}}
+        });
+    }
     p.insert(format!("/open311/v2/requests.{fmt}"), json!({
         "get": {"operationId": format!("requests_{fmt}"), "summary": "Requests submitted from outside, newest first: at most 1,000, within 90 days.",
             "parameters": [

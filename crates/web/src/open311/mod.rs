@@ -25,10 +25,14 @@ use crate::i18n::Lang;
 pub use docs::open311_document;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/open311/openapi.json", get(docs::serve))
-        .route("/open311/v2/{file}", get(requests::root_get).post(requests::submit))
-        .route("/open311/v2/services/{file}", get(requests::definition))
+    let mut r = Router::new().route("/open311/openapi.json", get(docs::serve));
+    for fmt in ["json", "xml"] {
+        r = r
+            .route(&format!("/open311/v2/services.{fmt}"), get(requests::root_get))
+            .route(&format!("/open311/v2/requests.{fmt}"), get(requests::root_get).post(requests::submit))
+            .route(&format!("/open311/v2/servicerequestupdates.{fmt}"), get(requests::root_get));
+    }
+    r.route("/open311/v2/services/{file}", get(requests::definition))
         .route("/open311/v2/requests/{file}", get(requests::one_request))
         .route("/open311/v2/tokens/{file}", get(requests::token))
 }

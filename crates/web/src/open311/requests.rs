@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use axum::body::Bytes;
 use axum::extract::{FromRequestParts, Path, RawQuery, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use fengqiao_domain::DomainError;
@@ -100,10 +100,16 @@ fn date(call: &Call, p: &Params, name: &'static str) -> Result<Option<DateTime<U
     }
 }
 
+/// The resources at the root have fixed routes (so a wrong method is a 405 naming the right
+/// ones); their last segment says which and in what format.
+fn file_of(uri: &Uri) -> &str {
+    uri.path().rsplit('/').next().unwrap_or("")
+}
+
 /// `GET services`, `GET requests` and `GET servicerequestupdates`.
-pub async fn root_get(State(state): State<AppState>, lang: Lang, client: Client, Path(file): Path<String>, RawQuery(q): RawQuery) -> Response {
+pub async fn root_get(State(state): State<AppState>, lang: Lang, client: Client, uri: Uri, RawQuery(q): RawQuery) -> Response {
     let result: Result<Response, Open311Error> = async {
-        let (call, stem) = Call::of(&file, lang)?;
+        let (call, stem) = Call::of(file_of(&uri), lang)?;
         let p = Params::parse(q.as_deref().unwrap_or(""), call.fmt, lang)?;
         let s = &state.services;
         match stem {
@@ -199,12 +205,12 @@ pub async fn submit(
     State(state): State<AppState>,
     lang: Lang,
     client: Client,
-    Path(file): Path<String>,
+    uri: Uri,
     headers: HeaderMap,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Response {
     let result: Result<Response, Open311Error> = async {
-        let (call, stem) = Call::of(&file, lang)?;
+        let (call, stem) = Call::of(file_of(&uri), lang)?;
         if stem != "requests" {
             return Err(call.err(DomainError::NotFound("error-page-not-found")));
         }

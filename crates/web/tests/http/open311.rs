@@ -229,6 +229,9 @@ async fn bad_requests_are_refused_in_the_spec_shape_and_write_nothing() {
         assert!(s == 404 && is_error(&body, 404), "{body}");
         let (s, _) = get(&app, "/open311/v2/services.yaml").await;
         assert_eq!(s, 404);
+        let r = app.http.post(app.url("/open311/v2/services.json")).form(&[("x", "1")]).send().await.unwrap();
+        assert_eq!(r.status(), 405, "read-only resources refuse other methods");
+        assert!(r.headers()["allow"].to_str().unwrap().contains("GET"));
 
         // A revoked key is refused from then on.
         let admin = app.token("admin").await;
