@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::case::{CaseKind, CaseStatus, Satisfaction};
 use super::resident::Protected;
 use crate::error::{DomainError, Result};
+use crate::model::partner::string_enum;
 
 /// A key another system presents to submit through Open311. Only its hash is stored; the
 /// prefix is kept so an administrator can tell keys apart in a list.
@@ -33,29 +34,15 @@ pub struct ApiKey {
 pub const API_KEY_NAME_MAX: usize = 64;
 pub const PER_MINUTE_MAX: i32 = 600_000;
 
-/// Where a submission came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Source {
-    Open311,
-    Portal,
-}
-
-impl Source {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Source::Open311 => "open311",
-            Source::Portal => "portal",
-        }
+string_enum!(
+    /// Where a submission came from.
+    Source, "source", "error-submission-source" {
+        /// Another system, through Open311 with an API key.
+        Open311 => "open311",
+        /// A resident on the public portal.
+        Portal => "portal",
     }
-    pub fn parse(s: &str) -> Result<Self> {
-        match s {
-            "open311" => Ok(Source::Open311),
-            "portal" => Ok(Source::Portal),
-            _ => Err(DomainError::invalid("source", "error-submission-source")),
-        }
-    }
-}
+);
 
 /// What the outside keeps of a case it brought in.
 #[derive(Debug, Clone, PartialEq)]
