@@ -1,6 +1,7 @@
 # Open311 GeoReport v2, API keys and the residents' portal
 
 error-submission-source = Unknown source
+error-submission-not-found = This case did not come in through the portal or Open311
 error-tracking-not-found = No such tracking number; check it and try again
 error-api-key-not-found = No such API key
 error-api-key-name = The key's name must be one line of 1–64 characters
@@ -78,3 +79,9 @@ portal-new = Submit another matter
 portal-lookup = Look up
 portal-notices-title = Public notices
 portal-notices-empty = No notices yet. Council decisions and vote results will be published here.
+
+action-api-key-issue = API key issued
+action-api-key-revoke = API key revoked
+action-open311-read = Open311 read
+action-case-submitter-reveal = Submitter's contact revealed
+action-case-resident-rating = Resident rated the outcome

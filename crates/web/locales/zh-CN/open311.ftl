@@ -1,6 +1,7 @@
 # Open311 GeoReport v2、API 密钥与群众端的提示
 
 error-submission-source = 来源无法识别
+error-submission-not-found = 该事项不是通过群众端或 Open311 提交的
 error-tracking-not-found = 没有这个查询码，请核对后再试
 error-api-key-not-found = 没有这个 API 密钥
 error-api-key-name = 密钥名称须为 1–64 个字符的一行文字
@@ -78,3 +79,9 @@ portal-new = 提交新的诉求
 portal-lookup = 查询
 portal-notices-title = 公示
 portal-notices-empty = 暂无公示。议事会决定、表决结果等公示内容发布后会显示在这里。
+
+action-api-key-issue = 签发 API 密钥
+action-api-key-revoke = 吊销 API 密钥
+action-open311-read = Open311 读取
+action-case-submitter-reveal = 查看提交人完整联系方式
+action-case-resident-rating = 群众评价办理结果

@@ -11,6 +11,7 @@ pub(crate) mod boundaries;
 mod case_exports;
 mod case_queues;
 mod stats;
+mod submissions;
 mod case_settings;
 pub mod cases;
 mod docs;
@@ -75,6 +76,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/stats/mediators", get(mediator_stats::mediators))
         .route("/api/v1/api-keys", get(api_keys::list).post(api_keys::issue))
         .route("/api/v1/api-keys/{id}/revoke", post(api_keys::revoke))
+        .route("/api/v1/cases/{id}/submission", get(submissions::get_one))
+        .route("/api/v1/cases/{id}/submission/reveal", post(submissions::reveal))
 }
 
 /// Routes that take spreadsheet uploads, under their own body limit.

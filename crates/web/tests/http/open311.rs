@@ -140,6 +140,22 @@ async fn a_request_is_taken_in_and_read_back_by_number_and_token() {
         let (_, updates) = get(&app, "/open311/v2/servicerequestupdates.json").await;
         assert_eq!(json_of(&updates)[0]["service_request_id"], number.as_str());
 
+        // The office sees the contact masked, and in full only with a reason, audited.
+        let id = case["id"].as_str().unwrap();
+        let (s, sub) = app.get(&admin, &format!("/api/v1/cases/{id}/submission")).await;
+        assert_eq!((s, sub["source"].as_str(), sub["contact_phone"].as_str()), (200, Some("open311"), Some("139****0000")), "{sub}");
+        assert_eq!(sub["token"], token.as_str());
+        let (s, _) = app.send(Method::POST, &admin, &format!("/api/v1/cases/{id}/submission/reveal"), json!({"reason": ""})).await;
+        assert_eq!(s, 422, "a reason is required");
+        let seq = app.audit_seq().await;
+        let (s, full) = app.send(Method::POST, &admin, &format!("/api/v1/cases/{id}/submission/reveal"), json!({"reason": "回访核实"})).await;
+        assert_eq!((s, full["name"].as_str(), full["phone"].as_str()), (200, Some("王秀英"), Some("13904710000")), "{full}");
+        let rows = app.services.store.audit_chain(seq, 10).await.unwrap();
+        assert_eq!(rows[0].action, "case.submitter_reveal");
+        assert!(!rows[0].after.as_ref().unwrap().to_string().contains("13904710000"), "the value is never logged");
+        let (s, _) = app.get(&app.token("xc").await, &format!("/api/v1/cases/{id}/submission")).await;
+        assert_eq!(s, 404, "outside the caller's scope");
+
         // A read with a key is audited.
         let seq = app.audit_seq().await;
         let (s, _) = get(&app, &format!("/open311/v2/requests.json?api_key={secret}")).await;

@@ -2,12 +2,14 @@
 //! residents on the public portal (`portal`). Both end in an ordinary case taken in by an
 //! outside-channel actor, with a `Submission` kept beside it in the same transaction.
 
+mod contact;
 mod keys;
 mod open311;
 mod portal;
 
 use uuid::Uuid;
 
+pub use contact::Contact as RevealedContact;
 pub use keys::{DEFAULT_PER_MINUTE, IssuedKey, NewApiKey};
 pub use open311::{Open311Query, Open311Request, PublicCase, RESPONDENT_ATTRIBUTE, RISK_ATTRIBUTE, UPDATES_MAX, WINDOW_DAYS, RECORDS_MAX};
 pub use portal::{PORTAL_PER_HOUR, PortalSubmit, Tracked, TrackedStep};
