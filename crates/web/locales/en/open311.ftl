@@ -85,3 +85,17 @@ action-api-key-revoke = API key revoked
 action-open311-read = Open311 read
 action-case-submitter-reveal = Submitter's contact revealed
 action-case-resident-rating = Resident rated the outcome
+
+nav-api-keys = API keys
+api-keys-intro = Other systems (a 12345 hotline, say) submit through Open311 with an API key. A key works only within its area, has its own per-minute limit, and every use of it is in the audit log.
+api-keys-empty = No keys yet. Issue one below.
+api-key-issued = Key issued:
+api-key-once = Copy it now: it is shown this once; only its hash is kept.
+api-key-area = Area code
+api-key-per-minute = Per minute
+api-key-revoked-at = Revoked
+api-key-revoke = Revoke
+api-key-revoke-confirm = Requests with this key will be refused from now on. Revoke it?
+api-key-issue = Issue a key
+api-key-name = Name (what it is for)
+ok-api-key-revoked = The key is revoked.

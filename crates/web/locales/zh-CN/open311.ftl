@@ -85,3 +85,17 @@ action-api-key-revoke = 吊销 API 密钥
 action-open311-read = Open311 读取
 action-case-submitter-reveal = 查看提交人完整联系方式
 action-case-resident-rating = 群众评价办理结果
+
+nav-api-keys = API 密钥
+api-keys-intro = 其他系统（如 12345 热线）凭 API 密钥通过 Open311 提交诉求。密钥只在其区域内有效，每个密钥有每分钟请求上限，每次使用都记入审计日志。
+api-keys-empty = 还没有密钥。在下面签发一个。
+api-key-issued = 密钥已签发：
+api-key-once = 请现在复制保存：密钥只显示这一次，系统只保存它的摘要。
+api-key-area = 区域代码
+api-key-per-minute = 每分钟上限
+api-key-revoked-at = 已吊销
+api-key-revoke = 吊销
+api-key-revoke-confirm = 吊销后使用该密钥的请求将被拒绝。确定吊销吗？
+api-key-issue = 签发密钥
+api-key-name = 名称（用途）
+ok-api-key-revoked = 密钥已吊销。

@@ -2,6 +2,7 @@
 //! Pages share `Base` (navigation, language switch, notices) rendered by `base.html`.
 
 mod accounts;
+mod api_keys;
 mod areas;
 mod audit;
 pub(crate) mod cases;
@@ -57,6 +58,8 @@ pub fn router() -> Router<AppState> {
         .merge(oversight::router())
         .merge(dashboard::router())
         .merge(reports::router())
+        .route("/admin/api-keys", get(api_keys::page).post(api_keys::issue))
+        .route("/admin/api-keys/{id}/revoke", post(api_keys::revoke))
         .route("/portal", get(portal::form))
         .route("/portal/track", get(portal::lookup))
         .route("/portal/track/{token}", get(portal::track))

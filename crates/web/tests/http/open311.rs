@@ -310,3 +310,34 @@ async fn the_open311_document_describes_the_surface() {
         assert!(doc["paths"]["/open311/v2/servicerequestupdates.xml"].is_object());
     }
 }
+
+#[tokio::test]
+async fn administrators_issue_and_revoke_keys_on_a_page() {
+    for app in TestApp::all().await {
+        let b = app.browser();
+        crate::ui::sign_in(&app, &b, "admin").await;
+        let html = b.get(app.url("/admin/api-keys")).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("还没有密钥"), "an empty state that says what to do");
+        let csrf = crate::support::csrf_in(&html);
+        let r = b.post(app.url("/admin/api-keys")).form(&[("csrf_token", csrf.as_str()), ("name", "<b>热线</b>"), ("area_code", "9999"), ("per_minute", "60")]).send().await.unwrap();
+        assert_eq!(r.status(), 422, "an unknown area is refused on the form");
+        let r = b.post(app.url("/admin/api-keys")).form(&[("csrf_token", csrf.as_str()), ("name", "<b>热线</b>"), ("area_code", "150103"), ("per_minute", "60")]).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.unwrap();
+        let secret = html.split("data-secret>").nth(1).unwrap().split('<').next().unwrap().to_string();
+        assert!(secret.starts_with("fq_") && html.contains("&#60;b&#62;热线"), "shown once, names escaped");
+        let (s, _) = get(&app, &format!("/open311/v2/services.json?api_key={secret}")).await;
+        assert_eq!(s, 200, "the key works");
+        let again = b.get(app.url("/admin/api-keys")).send().await.unwrap().text().await.unwrap();
+        assert!(!again.contains(&secret), "the secret is not shown again");
+        let id = again.split("/admin/api-keys/").nth(1).unwrap().split('/').next().unwrap().to_string();
+        let r = b.post(app.url(&format!("/admin/api-keys/{id}/revoke"))).form(&[("csrf_token", csrf.as_str())]).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        let (s, _) = get(&app, &format!("/open311/v2/services.json?api_key={secret}")).await;
+        assert_eq!(s, 403, "revoked");
+        let grid = app.browser();
+        crate::ui::sign_in(&app, &grid, "grid").await;
+        let r = grid.get(app.url("/admin/api-keys")).send().await.unwrap();
+        assert_eq!(r.status(), 403, "grid workers manage no keys");
+    }
+}
