@@ -58,10 +58,10 @@ pub fn definition(l: Lang, c: &Category) -> Value {
 
 /// What the outside is told about where the case stands: the status while open; the
 /// outcome (or the refusal) once closed.
-fn status_notes(l: Lang, p: &PublicCase, decline_note: Option<&str>) -> String {
+fn status_notes(l: Lang, p: &PublicCase) -> String {
     let c = &p.case;
     match (c.status, c.outcome) {
-        (CaseStatus::Declined, _) => match decline_note {
+        (CaseStatus::Declined, _) => match p.decline_note.as_deref() {
             Some(n) => format!("{}：{n}", l.t("case-status-declined")),
             None => l.t("case-status-declined"),
         },
@@ -80,7 +80,7 @@ pub fn request(l: Lang, p: &PublicCase) -> Value {
         "service_request_id": c.number.as_str(),
         "token": p.submission.token.as_str(),
         "status": open311_status(c.status),
-        "status_notes": status_notes(l, p, None),
+        "status_notes": status_notes(l, p),
         "service_name": p.category.as_ref().map(|x| name(l, x).to_string()).unwrap_or_else(|| code.clone()),
         "service_code": code,
         "description": description,

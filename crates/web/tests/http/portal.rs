@@ -137,3 +137,50 @@ async fn a_flood_from_one_address_is_held_back() {
         let _ = json!(null);
     }
 }
+
+#[tokio::test]
+async fn the_resident_rates_the_outcome_once_and_sees_a_refusal_with_its_reason() {
+    for app in TestApp::all().await {
+        let (browser, csrf) = open_form(&app).await;
+        let token_of = |r: reqwest::Response| r.headers()["location"].to_str().unwrap().trim_start_matches("/portal/track/").trim_end_matches("?new=1").to_string();
+        let done = token_of(submit(&app, &browser, &csrf, &fields(&[]), false).await);
+        let refused = token_of(submit(&app, &browser, &csrf, &fields(&[("description", "重复的诉求")]), false).await);
+        let (community, grid) = (app.token("community").await, app.token("grid").await);
+        let handler = app.services.store.user_by_username("grid").await.unwrap().unwrap().id;
+        let case = |t: &str| {
+            let t = t.to_string();
+            let s = app.services.clone();
+            async move { s.track(&t).await.unwrap().case.id }
+        };
+        let act = |who: &str, id: uuid::Uuid, v: i64, action: serde_json::Value| {
+            let (who, app) = (who.to_string(), &app);
+            async move {
+                let (s, r) = app.send(reqwest::Method::POST, &who, &format!("/api/v1/cases/{id}/actions"), json!({"expected_version": v, "action": action})).await;
+                assert_eq!(s, 200, "{}: {r}", app.backend);
+            }
+        };
+        let id = case(&done).await;
+        act(&community, id, 1, json!({"action": "accept"})).await;
+        act(&community, id, 2, json!({"action": "assign", "handler_id": handler, "handler_name": "测试grid"})).await;
+        act(&grid, id, 3, json!({"action": "start"})).await;
+        act(&grid, id, 4, json!({"action": "conclude", "outcome": "resolved_otherwise", "summary": "已维修"})).await;
+        act(&community, case(&refused).await, 1, json!({"action": "decline", "reason": "与已受理事项重复"})).await;
+
+        let page = browser.get(app.url(&format!("/portal/track/{done}"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("已办结") && page.contains("name=\"rating\""), "asked to rate once concluded");
+        let rate = |v: &'static str| browser.post(app.url(&format!("/portal/track/{done}/rating"))).form(&[("csrf_token", csrf.as_str()), ("rating", v)]).send();
+        assert_eq!(rate("basically_satisfied").await.unwrap().status(), 303);
+        assert_eq!(rate("dissatisfied").await.unwrap().status(), 409, "once only");
+        let page = browser.get(app.url(&format!("/portal/track/{done}"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("基本满意") && !page.contains("name=\"rating\""));
+
+        let page = browser.get(app.url(&format!("/portal/track/{refused}"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("与已受理事项重复"), "a refusal shows its reason");
+        let number = app.services.track(&refused).await.unwrap().case.number.to_string();
+        let r: serde_json::Value = app.http.get(app.url(&format!("/open311/v2/requests/{number}.json"))).send().await.unwrap().json().await.unwrap();
+        assert_eq!(r[0]["status"], "closed");
+        assert!(r[0]["status_notes"].as_str().unwrap().contains("与已受理事项重复"), "{r}");
+        let en: serde_json::Value = app.http.get(app.url(&format!("/open311/v2/requests/{number}.json"))).header("accept-language", "en").send().await.unwrap().json().await.unwrap();
+        assert!(en[0]["status_notes"].as_str().unwrap().starts_with("Declined"), "{en}");
+    }
+}

@@ -56,6 +56,8 @@ pub struct PublicCase {
     pub submission: Submission,
     pub category: Option<Category>,
     pub agency: String,
+    /// Why it was declined, when it was: the answer the outside is owed.
+    pub decline_note: Option<String>,
 }
 
 impl Services {
@@ -198,7 +200,12 @@ impl Services {
                 }
             };
             let category = settings.categories.get(case.kind, case.category.as_str()).cloned();
-            out.push(PublicCase { case, submission, category, agency });
+            let decline_note = if case.status == crate::model::case::CaseStatus::Declined {
+                self.store.case_timeline(case.id).await?.into_iter().rev().find_map(|e| e.note)
+            } else {
+                None
+            };
+            out.push(PublicCase { case, submission, category, agency, decline_note });
         }
         Ok(out)
     }
