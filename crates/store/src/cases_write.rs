@@ -97,6 +97,26 @@ macro_rules! case_writes {
             Ok(())
         }
 
+        /// The submissions of cases brought in from outside, beside their cases.
+        async fn insert_submission_rows(conn: &mut $conn, subs: &[&fengqiao_domain::model::submission::Submission]) -> Result<(), sqlx::Error> {
+            for chunk in subs.chunks(ROWS_PER_INSERT) {
+                let mut q = sqlx::QueryBuilder::<Db>::new(
+                    "INSERT INTO case_submissions (case_id, token, source, api_key_id, name_cipher, name_hash, name_masked, \
+                     phone_cipher, phone_hash, phone_masked, consent_at, media_url, rating, rated_at, created_at) ",
+                );
+                q.push_values(chunk, |mut b, s| {
+                    let name = s.contact_name.as_ref();
+                    let phone = s.contact_phone.as_ref();
+                    b.push_bind(s.case_id).push_bind(s.token.as_str()).push_bind(s.source.as_str()).push_bind(s.api_key_id)
+                        .push_bind(name.map(|x| x.cipher.clone())).push_bind(name.map(|x| x.hash.clone())).push_bind(name.map(|x| x.masked.clone()))
+                        .push_bind(phone.map(|x| x.cipher.clone())).push_bind(phone.map(|x| x.hash.clone())).push_bind(phone.map(|x| x.masked.clone()))
+                        .push_bind(s.consent_at).push_bind(&s.media_url).push_bind(s.rating.map(|r| r.as_str())).push_bind(s.rated_at).push_bind(s.created_at);
+                });
+                q.build().execute(&mut *conn).await?;
+            }
+            Ok(())
+        }
+
         async fn insert_entry(conn: &mut $conn, e: &fengqiao_domain::model::case::TimelineEntry) -> Result<(), sqlx::Error> {
             insert_entries(conn, &[e]).await
         }
@@ -137,6 +157,7 @@ macro_rules! case_writes {
             let parties: Vec<_> = cases.iter().zip(jobs).map(|(c, j)| (c, j.intake.parties.as_slice())).collect();
             insert_party_rows(&mut *conn, &parties).await?;
             insert_entries(&mut *conn, &jobs.iter().map(|j| &j.intake.entry).collect::<Vec<_>>()).await?;
+            insert_submission_rows(&mut *conn, &jobs.iter().filter_map(|j| j.intake.submission.as_ref()).collect::<Vec<_>>()).await?;
             let mut stats = fengqiao_domain::rules::case_stats::StatsDelta::default();
             for c in &cases {
                 stats.add_case(c, 1);

@@ -23,6 +23,7 @@ mod registry_rows;
 mod shared;
 mod sqlite;
 mod stats;
+mod submissions;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -109,3 +109,4 @@ crate::mediation::impl_mediation_store!(PgStore, sqlx::postgres::PgRow, PgConnec
 crate::oversight::impl_oversight_store!(PgStore, sqlx::postgres::PgRow, PgConnection);
 crate::stats::impl_stats_store!(PgStore, sqlx::postgres::PgRow, PgConnection, lock_cases = "LOCK TABLE cases IN SHARE MODE");
 crate::mediator_stats::impl_mediator_stats_store!(PgStore, sqlx::postgres::PgRow, PgConnection);
+crate::submissions::impl_submission_store!(PgStore, sqlx::postgres::PgRow, PgConnection);

@@ -44,6 +44,7 @@ pub(crate) const SCOPED_PATH_COLUMNS: &[(&str, &str)] = &[
     ("mediation_mediators", "area_path"),
     ("mediation_agreements", "area_path"),
     ("judicial_confirmations", "area_path"),
+    ("api_keys", "area_path"),
 ];
 
 pub(crate) fn prefix_upper(prefix: &str) -> String {

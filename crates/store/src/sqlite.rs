@@ -107,3 +107,4 @@ crate::mediation::impl_mediation_store!(SqliteStore, sqlx::sqlite::SqliteRow, Sq
 crate::oversight::impl_oversight_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
 crate::stats::impl_stats_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection, lock_cases = "");
 crate::mediator_stats::impl_mediator_stats_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
+crate::submissions::impl_submission_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);

@@ -23,6 +23,8 @@ mod oversight;
 mod registry;
 #[path = "conformance/stats.rs"]
 mod stats;
+#[path = "conformance/submissions.rs"]
+mod submissions;
 
 use chrono::{Duration, Utc};
 use fengqiao_domain::DomainError;

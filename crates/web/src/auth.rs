@@ -165,7 +165,10 @@ pub async fn browser_session(State(state): State<AppState>, req: Request, next: 
             let presented = header.or_else(|| form_field(&parts.headers, &bytes, CSRF_FIELD));
             (presented, axum::body::Body::from(bytes))
         };
-        let expected = if parts.uri.path() == "/login" {
+        // Forms posted without a session (sign-in, the residents' portal) are checked against
+        // the anonymous form cookie: double submit.
+        let anonymous_form = parts.uri.path() == "/login" || parts.uri.path().starts_with("/portal/");
+        let expected = if anonymous_form {
             jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_string())
         } else {
             parts.extensions.get::<PageCaller>().map(|c| c.session.csrf_token.clone())

@@ -122,7 +122,8 @@ pub fn negotiate(parts: &Parts) -> Lang {
     if let Some(l) = jar.get(LANG_COOKIE).and_then(|c| Lang::parse(c.value())) {
         return l;
     }
-    if !parts.uri.path().starts_with("/api/") {
+    // Machine clients (the JSON API, Open311) have no language switch: their Accept-Language counts.
+    if !parts.uri.path().starts_with("/api/") && !parts.uri.path().starts_with("/open311/") {
         return Lang::default();
     }
     parts

@@ -11,6 +11,7 @@ pub mod error;
 pub mod exports;
 pub mod i18n;
 pub mod imports;
+pub mod open311;
 pub mod security;
 pub mod ui;
 pub mod webhook;
@@ -94,6 +95,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(ui)
         .merge(api::router())
+        .merge(open311::router())
         .merge(api::uploads(upload))
         .merge(api::case_uploads(attach))
         .route("/static/{*path}", get(assets::serve))

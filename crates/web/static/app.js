@@ -18,3 +18,13 @@
 document.addEventListener("click", function (ev) {
   if (ev.target instanceof Element && ev.target.closest("[data-print]")) { window.print(); }
 });
+
+// The portal's "use my location": the phone's own position (WGS84) into the two fields.
+document.addEventListener("click", function (ev) {
+  var btn = ev.target instanceof Element && ev.target.closest("[data-locate]");
+  if (!btn || !navigator.geolocation) { return; }
+  navigator.geolocation.getCurrentPosition(function (pos) {
+    document.getElementById("lat").value = pos.coords.latitude.toFixed(6);
+    document.getElementById("lon").value = pos.coords.longitude.toFixed(6);
+  });
+});

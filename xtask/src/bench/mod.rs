@@ -3,6 +3,7 @@
 
 pub mod city;
 mod intake;
+mod open311;
 mod report;
 mod export;
 mod stats;
@@ -29,6 +30,8 @@ pub struct Options {
     pub intake: bool,
     /// Measure case figures on the generated city (`cargo xtask gen --cases N`).
     pub stats: bool,
+    /// Measure Open311 submissions and the capped request list.
+    pub open311: bool,
 }
 
 pub fn run(opts: Options) -> ExitCode {
@@ -86,16 +89,14 @@ fn bench(opts: Options) -> Result<(), String> {
         };
         return write_section(report::Block::Stats, &report::stats_section(&ctx, &runs, &http, &exports));
     }
+    if opts.open311 {
+        let rows = open311::run(&bin, server_cpu, load_cpu)?;
+        let ctx = demo_context(pin, cores, "--data-dir <tmp>");
+        return write_section(report::Block::Open311, &report::open311_section(&ctx, &rows));
+    }
     if opts.intake {
         let backends = intake::run(&bin, server_cpu, load_cpu)?;
-        let pin_note = if pin { "taskset -c 0 " } else { "" };
-        let ctx = report::Context {
-            date: query(Command::new("date").args(["-u", "+%Y-%m-%d"])).map(|d| d.trim().to_string()).unwrap_or_default(),
-            commit: commit(),
-            cpu: format!("{} ({cores} cores{})", cpu_model(), if pin { "" } else { ", unpinned" }),
-            server_command: format!("{pin_note}target/release/fengqiao demo --listen 127.0.0.1:<port> --data-dir <tmp> [--database-url <url>]"),
-            peak_rss_kib: None,
-        };
+        let ctx = demo_context(pin, cores, "--data-dir <tmp> [--database-url <url>]");
         return write_section(report::Block::Intake, &report::intake_section(&ctx, &backends));
     }
     let mut server = DemoServer::start(Launch {
@@ -177,6 +178,18 @@ fn bench(opts: Options) -> Result<(), String> {
     };
     let section = report::section(&ctx, &rows);
     write_section(report::Block::Http, &section)
+}
+
+/// The report's context for a run on a fresh demo server.
+fn demo_context(pin: bool, cores: usize, where_: &str) -> report::Context {
+    let pin_note = if pin { "taskset -c 0 " } else { "" };
+    report::Context {
+        date: query(Command::new("date").args(["-u", "+%Y-%m-%d"])).map(|d| d.trim().to_string()).unwrap_or_default(),
+        commit: commit(),
+        cpu: format!("{} ({cores} cores{})", cpu_model(), if pin { "" } else { ", unpinned" }),
+        server_command: format!("{pin_note}target/release/fengqiao demo --listen 127.0.0.1:<port> {where_}"),
+        peak_rss_kib: None,
+    }
 }
 
 fn write_section(block: report::Block, section: &str) -> Result<(), String> {

@@ -12,6 +12,7 @@ pub enum Block {
     City,
     Intake,
     Stats,
+    Open311,
 }
 
 impl Block {
@@ -21,6 +22,7 @@ impl Block {
             Block::City => "cargo xtask bench --city",
             Block::Intake => "cargo xtask bench --intake",
             Block::Stats => "cargo xtask bench --stats",
+            Block::Open311 => "cargo xtask bench --open311",
         }
     }
 
@@ -73,6 +75,26 @@ pub fn city_section(ctx: &Context, city: &super::city::CityFigures) -> String {
     );
     s.push_str(&format!("\n{}\n\nCommands:\n\n```sh\n", city.import));
     for r in &city.rows {
+        s.push_str(&r.command);
+        s.push('\n');
+    }
+    s.push_str("```\n");
+    s
+}
+
+/// The Open311 block: submissions and the capped list.
+pub fn open311_section(ctx: &Context, rows: &[Row]) -> String {
+    let mut s = String::from("## Open311 (`cargo xtask bench --open311`)\n\n");
+    s.push_str(&format!("Measured {} at commit `{}` on {}.\n\n", ctx.date, ctx.commit, ctx.cpu));
+    s.push_str(&format!(
+        "Server: `{}` on a fresh demo world (SQLite). Each submission checks and rate-counts an API key, places the point in \
+         the deepest mapped grid, and commits the case with its submission and audit row; the list then answers the \
+         newest 1,000 submissions of the last 90 days, the specification's cap.\n\n",
+        ctx.server_command
+    ));
+    table(&mut s, rows);
+    s.push_str("\nCommands:\n\n```sh\n");
+    for r in rows {
         s.push_str(&r.command);
         s.push('\n');
     }

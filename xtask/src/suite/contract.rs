@@ -88,7 +88,7 @@ fn run_contract(binary: &Path) -> Result<Outcome, String> {
 }
 
 /// One test case per API operation, summed on the root `<testsuites>` tag.
-fn parse_junit(xml: &str) -> Option<(u64, u64)> {
+pub(super) fn parse_junit(xml: &str) -> Option<(u64, u64)> {
     let start = xml.find("<testsuites")?;
     let tag = &xml[start..start + xml[start..].find('>')?];
     let attr = |name: &str| -> Option<u64> {

@@ -3,6 +3,7 @@
 
 mod browser;
 mod contract;
+mod open311;
 mod rust;
 
 use std::path::PathBuf;
@@ -73,6 +74,7 @@ pub fn run(opts: Options) -> ExitCode {
                 }
                 if opts.schemathesis {
                     contract::run(&mut tally, &bin);
+                    open311::run(&mut tally, &bin);
                 }
             }
             Err(e) => tally.record("build fengqiao", Outcome::NotRun(e), started.elapsed()),

@@ -47,6 +47,7 @@ pub async fn run(config: &Config, db: &Database, demo_password: &str) -> anyhow:
     let services = Services::new(store, Arc::new(SystemClock), config.auth_settings(), vault.clone());
     let built = demo::build(&services, demo_password).await?;
     demo::boundaries::draw(&services).await?;
+    demo::open311::provide_key(&services).await?;
     if preparation == Preparation::Reused {
         println!("{} demo accounts were missing and have been created.\n", built.accounts_created);
     } else {
@@ -62,6 +63,7 @@ pub async fn run(config: &Config, db: &Database, demo_password: &str) -> anyhow:
     println!();
     print!("{}", registry.lines());
     print!("{}", cases.lines());
+    print!("{}", demo::open311::lines(&config.listen.to_string()));
     println!();
     serve::serve(config, db, services).await?;
     Ok(ExitCode::SUCCESS)

@@ -74,7 +74,7 @@ pub async fn run(config: &Config, db: &Database, args: &RawIntakeArgs) -> anyhow
             after: Some(serde_json::json!({"title": case.title, "kind": case.kind})),
             client_addr: None,
         };
-        work.push((CaseIntake { case, parties, entry, district_code: district.clone(), year }, audit));
+        work.push((CaseIntake { case, parties, entry, district_code: district.clone(), year, submission: None }, audit));
     }
     let work = Arc::new(work);
     let next = Arc::new(AtomicUsize::new(0));

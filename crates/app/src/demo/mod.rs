@@ -7,6 +7,7 @@ pub mod boundaries;
 pub mod cases;
 pub mod city;
 mod names;
+pub mod open311;
 mod orgs;
 mod places;
 pub mod registry;

@@ -12,6 +12,7 @@ pub mod place;
 pub mod resident;
 pub mod session;
 pub mod stats;
+pub mod submission;
 pub mod user;
 
 pub use area::{Area, AreaCode, AreaLevel};

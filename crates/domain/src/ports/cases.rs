@@ -18,6 +18,8 @@ pub struct CaseIntake {
     pub entry: TimelineEntry,
     pub district_code: String,
     pub year: i32,
+    /// Written in the same transaction when the case came from Open311 or the residents' portal.
+    pub submission: Option<crate::model::submission::Submission>,
 }
 
 /// One case as it stands with everything that led there.

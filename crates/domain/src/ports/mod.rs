@@ -15,12 +15,14 @@ mod mediator_stats;
 mod oversight;
 mod registry;
 mod stats;
+mod submissions;
 mod workload;
 
 pub use attachments::{AttachmentStore, BlobStore, DatabaseBlobs};
 pub use case_settings::{CaseSettingsStore, StoredCaseSettings};
 pub use stats::{OverdueQuery, PeriodRange, StatsCheck, StatsDifference, StatsFilter, StatsStore, StatsSum};
 pub use cases::{CaseHistories, CaseHistory, CaseIntake, CaseLedgerStore, CaseQuery, CaseScope, CaseStore};
+pub use submissions::{SubmissionQuery, SubmissionStore};
 pub use workload::{WorkloadRow, WorkloadStore};
 pub use imports::ImportJobStore;
 pub use mediation::MediationStore;
@@ -78,6 +80,7 @@ pub trait Store:
     + StatsStore
     + CaseLedgerStore
     + MediatorStatsStore
+    + SubmissionStore
     + Send
     + Sync
     + 'static

@@ -141,6 +141,21 @@ impl Actor {
         }
     }
 
+    /// An outside channel: an Open311 client by its API key, or the residents' portal. It
+    /// takes in cases within `area_path` and does nothing else, so it carries the narrowest
+    /// role that reports (a building head's, which browses no cases); its audit rows name it.
+    pub fn outside_channel(name: &str, area_path: &str, client_addr: Option<String>) -> Actor {
+        Actor {
+            user_id: Uuid::nil(),
+            username: name.to_string(),
+            display_name: name.to_string(),
+            role: Role::BuildingHead,
+            home_area_id: Uuid::nil(),
+            home_area_path: area_path.to_string(),
+            client_addr,
+        }
+    }
+
     /// Is this path in the caller's subtree (home area included)?
     pub fn covers(&self, path: &str) -> bool {
         path.starts_with(&self.home_area_path)

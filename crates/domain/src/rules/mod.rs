@@ -7,6 +7,7 @@ pub mod case_stats;
 pub mod calendar;
 pub mod deadline;
 pub mod mediation;
+pub mod placing;
 pub mod password;
 pub mod throttle;
 pub mod workflow;

@@ -12,6 +12,7 @@ pub mod oversight;
 pub mod registry;
 pub mod reports;
 pub mod stats;
+pub mod submissions;
 
 use std::sync::Arc;
 

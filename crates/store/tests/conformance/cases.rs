@@ -47,7 +47,7 @@ pub(crate) fn intake(area: &Area, district: &str, kind: CaseKind, category: &str
         created_at: now(),
     };
     let parties = vec![party(PartyRole::Applicant, "王秀英", "150101********0021"), party(PartyRole::Respondent, "李建国", "150101********0033")];
-    CaseIntake { case, parties, entry, district_code: district.into(), year: 2026 }
+    CaseIntake { case, parties, entry, district_code: district.into(), year: 2026, submission: None }
 }
 
 pub(crate) fn case_audit(c: &Case) -> fengqiao_domain::model::NewAudit {

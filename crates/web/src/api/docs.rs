@@ -6,7 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{accounts, areas, attachments, audit, auth, boundaries, case_exports, case_queues, case_settings, cases, health, imports, mediation, oversight, registry, stats};
-use super::{mediator_stats, reports};
+use super::{api_keys, mediator_stats, reports, submissions};
 use crate::error::Problem;
 
 #[derive(OpenApi)]
@@ -41,6 +41,7 @@ use crate::error::Problem;
         stats::cases,
         reports::whole, reports::section,
         mediator_stats::mediators,
+        api_keys::issue, api_keys::list, api_keys::revoke, submissions::get_one, submissions::reveal,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
@@ -54,6 +55,7 @@ use crate::error::Problem;
          (name = "inbox", description = "The caller's in-app notices (站内信)"),
          (name = "webhooks", description = "Outbound webhook endpoints for other channels, signed with HMAC-SHA256"),
          (name = "figures", description = "Figures officials quote (排查, 化解, 化解率 …) for any area and period, from sums kept by every write and provable by a recount; mediators and partner mediation rooms"),
+         (name = "open311", description = "API keys for Open311 clients and what came in with a case from outside (contact masked; revealed only with a reason); the Open311 GeoReport v2 surface itself is described at /open311/openapi.json"),
          (name = "reports", description = "Reports in words: an area's monthly, quarterly or yearly report as sentences in zh-CN or en, with the figures behind them"))
 )]
 pub struct ApiDoc;

@@ -2,6 +2,7 @@
 //! Handlers extract, call one domain service, and shape the answer.
 
 mod accounts;
+mod api_keys;
 mod areas;
 pub(crate) mod attachments;
 mod audit;
@@ -10,6 +11,7 @@ pub(crate) mod boundaries;
 mod case_exports;
 mod case_queues;
 mod stats;
+mod submissions;
 mod case_settings;
 pub mod cases;
 mod docs;
@@ -72,6 +74,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/reports", get(reports::whole))
         .route("/api/v1/reports/{section}", get(reports::section))
         .route("/api/v1/stats/mediators", get(mediator_stats::mediators))
+        .route("/api/v1/api-keys", get(api_keys::list).post(api_keys::issue))
+        .route("/api/v1/api-keys/{id}/revoke", post(api_keys::revoke))
+        .route("/api/v1/cases/{id}/submission", get(submissions::get_one))
+        .route("/api/v1/cases/{id}/submission/reveal", post(submissions::reveal))
 }
 
 /// Routes that take spreadsheet uploads, under their own body limit.

@@ -2,6 +2,7 @@
 //! Pages share `Base` (navigation, language switch, notices) rendered by `base.html`.
 
 mod accounts;
+mod api_keys;
 mod areas;
 mod audit;
 pub(crate) mod cases;
@@ -11,6 +12,7 @@ mod imports;
 mod maps;
 mod mediation;
 mod oversight;
+mod portal;
 mod profile;
 pub(crate) mod registry;
 mod reports;
@@ -56,6 +58,13 @@ pub fn router() -> Router<AppState> {
         .merge(oversight::router())
         .merge(dashboard::router())
         .merge(reports::router())
+        .route("/admin/api-keys", get(api_keys::page).post(api_keys::issue))
+        .route("/admin/api-keys/{id}/revoke", post(api_keys::revoke))
+        .route("/portal", get(portal::form))
+        .route("/portal/track", get(portal::lookup))
+        .route("/portal/track/{token}", get(portal::track))
+        .route("/portal/track/{token}/rating", post(portal::rate))
+        .route("/portal/notices", get(portal::notices))
 }
 
 /// Pages that take spreadsheet uploads, under their own body limit.
@@ -65,7 +74,7 @@ pub fn uploads(limit: DefaultBodyLimit) -> Router<AppState> {
 
 /// Case pages that take attachments (intake, the case's upload form), under their own limit.
 pub fn case_uploads(limit: DefaultBodyLimit) -> Router<AppState> {
-    cases::uploads(limit)
+    cases::uploads(limit.clone()).route("/portal/submit", post(portal::submit).layer(limit))
 }
 
 /// Whether htmx made this request: it then wants only the fragment it swaps in, not the

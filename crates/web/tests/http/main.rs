@@ -18,6 +18,8 @@ mod api_registry;
 mod api_serving;
 mod api_stats;
 mod api_webhooks;
+mod open311;
+mod portal;
 mod support;
 mod ui;
 mod ui_attachments;

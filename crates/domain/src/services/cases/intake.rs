@@ -45,6 +45,17 @@ fn district_code(area: &Area) -> Result<String> {
 
 impl Services {
     pub async fn report_case(&self, actor: &Actor, new: NewCase) -> Result<(crate::model::case::Case, Vec<Party>)> {
+        self.report_case_submitted(actor, new, None).await
+    }
+
+    /// Intake with what an outside channel keeps beside the case (its `case_id` is filled in
+    /// here), written in the same transaction.
+    pub(crate) async fn report_case_submitted(
+        &self,
+        actor: &Actor,
+        new: NewCase,
+        submission: Option<crate::model::submission::Submission>,
+    ) -> Result<(crate::model::case::Case, Vec<Party>)> {
         actor.require(Permission::ReportCases)?;
         let area = self.store.area_by_id(new.draft.area_id).await?.ok_or(DomainError::NotFound("error-area-not-found"))?;
         // Scope before anything else, so an outsider learns nothing about the area.
@@ -70,7 +81,8 @@ impl Services {
             "state": state_summary(&case), "parties": parties.iter().map(party_summary).collect::<Vec<_>>(),
         });
         let audit = self.audit(actor, "case.report", "case", &case.id.to_string(), &case.area_path, None, Some(after));
-        let intake = CaseIntake { case, parties, entry, district_code: district, year };
+        let submission = submission.map(|s| crate::model::submission::Submission { case_id: case.id, ..s });
+        let intake = CaseIntake { case, parties, entry, district_code: district, year, submission };
         let case = self.store.insert_case(&intake, &audit).await?;
         Ok((case, intake.parties))
     }
