@@ -4,6 +4,7 @@
 pub mod city;
 mod intake;
 mod report;
+mod search;
 mod stats;
 mod wrk;
 
@@ -28,6 +29,8 @@ pub struct Options {
     pub intake: bool,
     /// Measure case figures on the generated city (`cargo xtask gen --cases N`).
     pub stats: bool,
+    /// Measure case search: indexing speed and query latency on a generated world.
+    pub search: bool,
 }
 
 pub fn run(opts: Options) -> ExitCode {
@@ -83,6 +86,17 @@ fn bench(opts: Options) -> Result<(), String> {
             peak_rss_kib: None,
         };
         return write_section(report::Block::Stats, &report::stats_section(&ctx, &runs, &http));
+    }
+    if opts.search {
+        let figures = search::run(&bin)?;
+        let ctx = report::Context {
+            date: query(Command::new("date").args(["-u", "+%Y-%m-%d"])).map(|d| d.trim().to_string()).unwrap_or_default(),
+            commit: commit(),
+            cpu: format!("{} ({cores} cores)", cpu_model()),
+            server_command: String::new(),
+            peak_rss_kib: None,
+        };
+        return write_section(report::Block::Search, &report::search_section(&ctx, &figures));
     }
     if opts.intake {
         let backends = intake::run(&bin, server_cpu, load_cpu)?;
