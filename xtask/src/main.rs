@@ -18,13 +18,15 @@ const USAGE: &str = "usage:
   cargo xtask test  [--no-browser] [--no-schemathesis] [--no-install]
       Rust tests against a throwaway PostgreSQL, the browser suite on SQLite and
       PostgreSQL, and schemathesis against the API; ends with `N passed, N failed`.
-  cargo xtask bench [--no-install] [--city | --intake | --stats | --open311]
+  cargo xtask bench [--no-install] [--city | --intake | --stats | --open311 | --search]
       Release build under wrk; prints a table and updates BENCHMARKS.md.
       --city: the registry at Hohhot's size instead (generates target/city first
       if it is not there: several minutes). --intake: taking cases in over HTTP
       beside the store's floor. --stats: case figures on the world that
       `cargo xtask gen --cases N` made in target/city (and FENGQIAO_BENCH_PG_URL).
       --open311: Open311 submissions and the 1,000-record request list.
+      --search: case search index build speed and query latency on the world
+      in target/search-city (or target/city).
   cargo xtask gen [--households N] [--cases N] [--data-dir DIR] [--database-url URL]
       Release build, then a city-size synthetic world (default 1,400,000
       households, about 3.45M residents) into an empty database: SQLite in DIR
@@ -41,7 +43,7 @@ fn main() -> ExitCode {
     let has = |flag: &str| flags.iter().any(|f| f == flag);
     let known: &[&str] = match command.as_str() {
         "test" => &["--no-browser", "--no-schemathesis", "--no-install"],
-        "bench" => &["--no-install", "--city", "--intake", "--stats", "--open311"],
+        "bench" => &["--no-install", "--city", "--intake", "--stats", "--open311", "--search"],
         "gen" => return generate(flags),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
@@ -68,6 +70,7 @@ fn main() -> ExitCode {
             intake: has("--intake"),
             stats: has("--stats"),
             open311: has("--open311"),
+            search: has("--search"),
         }),
     }
 }

@@ -87,6 +87,12 @@ pub enum Command {
     /// Check the case figures' stored sums against a recount from the raw cases.
     #[command(subcommand)]
     Stats(StatsCommand),
+    /// Rebuild this node's case search index from the database, with progress.
+    #[command(long_about = "Rebuild this node's case search index from the database, with progress.\n\n\
+        The index lives under the data dir (search/), one per app node; a running server keeps it current \
+        from the database's change feed and builds it on start when it is missing, so this is needed only \
+        to repair one. Stop this node's server first: only one process may write an index.")]
+    Reindex,
     /// Keys for personal data at rest: generate a new one, or re-encrypt everything under the current one.
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -108,6 +114,19 @@ pub enum Command {
     /// Benchmark: case figures for random areas × periods beside a raw recount (used by `cargo xtask bench --stats`).
     #[command(hide = true)]
     StatsBench(StatsBenchArgs),
+    /// Benchmark: build a case search index from the database, then time queries (used by `cargo xtask bench --search`).
+    #[command(hide = true)]
+    SearchBench(SearchBenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SearchBenchArgs {
+    /// Queries to time
+    #[arg(long, default_value_t = 2_000)]
+    pub samples: usize,
+    /// Where to build the index (a fresh directory; default: a temporary one)
+    #[arg(long)]
+    pub index_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

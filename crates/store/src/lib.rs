@@ -5,6 +5,7 @@
 
 mod attachments;
 mod blobs;
+mod case_changes;
 mod case_ledger;
 mod case_settings;
 mod cases;

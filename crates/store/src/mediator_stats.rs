@@ -8,7 +8,9 @@ pub(crate) const OUTCOME_COUNTS: &str = "COUNT(*) AS cases, \
     CAST(SUM(CASE WHEN outcome = 'resolved_by_agreement' THEN 1 ELSE 0 END) AS BIGINT) AS by_agreement";
 
 /// The slice's bounds: `$1`–`$4`.
-pub(crate) const SLICE: &str = "area_path >= $1 AND area_path < $2 AND created_at >= $3 AND created_at < $4";
+/// Duplicates (重复件) are left out: their matter is counted with the case they duplicate.
+pub(crate) const SLICE: &str = "area_path >= $1 AND area_path < $2 AND created_at >= $3 AND created_at < $4 \
+    AND (outcome IS NULL OR outcome <> 'duplicate')";
 
 macro_rules! impl_mediator_stats_store {
     ($store:ty, $row:ty, $conn:ty) => {

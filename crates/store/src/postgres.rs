@@ -103,6 +103,7 @@ crate::registry::impl_registry_store!(PgStore, sqlx::postgres::PgRow, PgConnecti
 crate::imports::impl_imports!(PgStore, sqlx::postgres::PgRow, PgConnection);
 crate::cases::impl_case_store!(PgStore, sqlx::postgres::PgRow, PgConnection);
 crate::case_ledger::impl_case_ledger_store!(PgStore);
+crate::case_changes::impl_case_change_store!(PgStore);
 crate::attachments::impl_attachment_store!(PgStore, sqlx::postgres::PgRow, PgConnection, lock = " FOR UPDATE");
 crate::case_settings::impl_case_settings_store!(PgStore, sqlx::postgres::PgRow, PgConnection);
 crate::mediation::impl_mediation_store!(PgStore, sqlx::postgres::PgRow, PgConnection);

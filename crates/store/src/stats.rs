@@ -266,7 +266,8 @@ macro_rules! impl_stats_store {
                 let r = sqlx::query(
                     "SELECT COUNT(*) AS intake, \
                      CAST(COALESCE(SUM(CASE WHEN outcome IN ('resolved_by_agreement', 'resolved_otherwise') THEN 1 ELSE 0 END), 0) AS BIGINT) AS resolved \
-                     FROM cases WHERE area_path >= $1 AND area_path < $2 AND created_at >= $3 AND created_at < $4",
+                     FROM cases WHERE area_path >= $1 AND area_path < $2 AND created_at >= $3 AND created_at < $4 \
+                     AND (outcome IS NULL OR outcome <> 'duplicate')",
                 )
                 .bind(area_path)
                 .bind($crate::shared::prefix_upper(area_path))

@@ -72,11 +72,23 @@ impl Default for WebConfig {
 pub struct AppState {
     pub services: Arc<Services>,
     pub config: Arc<WebConfig>,
+    /// This node's case search index; absent in tools and tests that do not search.
+    pub search: Option<Arc<dyn fengqiao_domain::ports::CaseSearchIndex>>,
 }
 
 impl AppState {
     pub fn new(services: Services, config: WebConfig) -> Self {
-        AppState { services: Arc::new(services), config: Arc::new(config) }
+        AppState { services: Arc::new(services), config: Arc::new(config), search: None }
+    }
+
+    pub fn with_search(mut self, index: Arc<dyn fengqiao_domain::ports::CaseSearchIndex>) -> Self {
+        self.search = Some(index);
+        self
+    }
+
+    /// The search index, or the error a node without one answers.
+    pub fn search_index(&self) -> Result<&dyn fengqiao_domain::ports::CaseSearchIndex, fengqiao_domain::DomainError> {
+        self.search.as_deref().ok_or_else(|| fengqiao_domain::DomainError::Internal("this node has no search index".into()))
     }
 }
 

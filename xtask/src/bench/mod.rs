@@ -6,6 +6,7 @@ mod intake;
 mod open311;
 mod report;
 mod export;
+mod search;
 mod stats;
 mod wrk;
 
@@ -32,6 +33,8 @@ pub struct Options {
     pub stats: bool,
     /// Measure Open311 submissions and the capped request list.
     pub open311: bool,
+    /// Measure case search: indexing speed and query latency on a generated world.
+    pub search: bool,
 }
 
 pub fn run(opts: Options) -> ExitCode {
@@ -93,6 +96,17 @@ fn bench(opts: Options) -> Result<(), String> {
         let rows = open311::run(&bin, server_cpu, load_cpu)?;
         let ctx = demo_context(pin, cores, "--data-dir <tmp>");
         return write_section(report::Block::Open311, &report::open311_section(&ctx, &rows));
+    }
+    if opts.search {
+        let figures = search::run(&bin)?;
+        let ctx = report::Context {
+            date: query(Command::new("date").args(["-u", "+%Y-%m-%d"])).map(|d| d.trim().to_string()).unwrap_or_default(),
+            commit: commit(),
+            cpu: format!("{} ({cores} cores)", cpu_model()),
+            server_command: String::new(),
+            peak_rss_kib: None,
+        };
+        return write_section(report::Block::Search, &report::search_section(&ctx, &figures));
     }
     if opts.intake {
         let backends = intake::run(&bin, server_cpu, load_cpu)?;

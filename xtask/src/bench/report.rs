@@ -13,6 +13,7 @@ pub enum Block {
     Intake,
     Stats,
     Open311,
+    Search,
 }
 
 impl Block {
@@ -23,6 +24,7 @@ impl Block {
             Block::Intake => "cargo xtask bench --intake",
             Block::Stats => "cargo xtask bench --stats",
             Block::Open311 => "cargo xtask bench --open311",
+            Block::Search => "cargo xtask bench --search",
         }
     }
 
@@ -190,6 +192,35 @@ pub fn stats_section(ctx: &Context, runs: &[super::stats::StatsFigures], http: &
         s.push('\n');
     }
     s.push_str("```\n");
+    s
+}
+
+/// The search block: building an index from every case, then scoped queries.
+pub fn search_section(ctx: &Context, f: &super::search::SearchFigures) -> String {
+    let mut s = String::from("## Case search (`cargo xtask bench --search`)\n\n");
+    s.push_str(&format!("Measured {} at commit `{}` on {}, on the world in `{}`.\n\n", ctx.date, ctx.commit, ctx.cpu, f.world));
+    s.push_str(
+        "The run builds a fresh tantivy index (jieba words, Han character pairs, party names) from every case in the \
+         database, as `fengqiao reindex` does, then times queries in-process as `GET /api/v1/search/cases` runs them: \
+         two-character words, surnames, places, Chinese with digits and two-term queries, each within a random scope \
+         (the city, a district or a street), with the total count and the first 20 results marked up.\n\n",
+    );
+    s.push_str("| cases | index build | cases/s | index size | queries | p50 | p90 | p99 | max | mean matches |\n");
+    s.push_str("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    s.push_str(&format!(
+        "| {:.0} | {:.1}s | {:.0} | {:.0} MB | {:.0} | {:.2}ms | {:.2}ms | {:.2}ms | {:.2}ms | {:.0} |\n",
+        f.get("cases"),
+        f.get("build_secs"),
+        f.get("cases_per_sec"),
+        f.get("index_bytes") / 1e6,
+        f.get("samples"),
+        f.get("p50_ms"),
+        f.get("p90_ms"),
+        f.get("p99_ms"),
+        f.get("max_ms"),
+        f.get("mean_total")
+    ));
+    s.push_str(&format!("\nCommand:\n\n```sh\n{}\n```\n", f.command));
     s
 }
 

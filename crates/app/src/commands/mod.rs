@@ -8,10 +8,12 @@ mod demo;
 mod generate;
 mod keys;
 mod raw_intake;
+pub(crate) mod reindex;
 mod restore;
 mod serve;
 mod stats;
 mod stats_bench;
+mod search_bench;
 mod user;
 
 use std::io::IsTerminal;
@@ -51,11 +53,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("{}", fengqiao_domain::privacy::Vault::generate_key());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Reindex => reindex::run(&config, &db).await,
         Command::Keys(KeysCommand::Rotate) => keys::rotate(&config, &db).await,
         Command::Area(AreaCommand::Import { file, under }) => area::import(&config, &db, &file, under.as_deref()).await,
         Command::Gen(args) => generate::run(&config, &db, &args).await,
         Command::RawIntake(args) => raw_intake::run(&config, &db, &args).await,
         Command::StatsBench(args) => stats_bench::run(&config, &db, &args).await,
+        Command::SearchBench(args) => search_bench::run(&config, &db, &args).await,
     }
 }
 

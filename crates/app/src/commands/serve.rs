@@ -45,11 +45,13 @@ pub async fn serve(config: &Config, db: &Database, services: Services) -> anyhow
     if services.rebuild_case_stats_if_stale().await.explained()? {
         tracing::info!("case figures recounted from the cases after the upgrade that added them");
     }
-    let app = fengqiao_web::router(AppState::new(services.clone(), web));
+    let index = crate::commands::reindex::open_index(config)?;
+    let app = fengqiao_web::router(AppState::new(services.clone(), web).with_search(index.clone()));
     // Signal handlers are installed before the address is announced, so that a supervisor
     // that signals as soon as it reads the line is already heard.
     let shutdown = shutdown_signal()?;
     let oversight = tokio::spawn(jobs::oversight(services.clone(), config.oversight.clone()));
+    let follow = tokio::spawn(jobs::follow_case_changes(fengqiao_search::Follower::new(services.clone(), index)));
     let jobs = tokio::spawn(jobs::purge_expired_sessions(services));
     tracing::info!("serving {}", db.describe());
     println!("Listening on http://{addr}");
@@ -75,6 +77,7 @@ pub async fn serve(config: &Config, db: &Database, services: Services) -> anyhow
     };
     jobs.abort();
     oversight.abort();
+    follow.abort();
     tracing::info!("stopped");
     result
 }

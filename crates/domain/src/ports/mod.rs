@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 mod attachments;
+mod case_changes;
 mod case_settings;
 mod cases;
 mod imports;
@@ -14,15 +15,18 @@ mod mediation;
 mod mediator_stats;
 mod oversight;
 mod registry;
+mod search;
 mod stats;
 mod submissions;
 mod workload;
 
 pub use attachments::{AttachmentStore, BlobStore, DatabaseBlobs};
+pub use case_changes::{CaseChange, CaseChangeStore};
 pub use case_settings::{CaseSettingsStore, StoredCaseSettings};
 pub use stats::{OverdueQuery, PeriodRange, StatsCheck, StatsDifference, StatsFilter, StatsStore, StatsSum};
 pub use cases::{CaseHistories, CaseHistory, CaseIntake, CaseLedgerStore, CaseQuery, CaseScope, CaseStore};
 pub use submissions::{SubmissionQuery, SubmissionStore};
+pub use search::{CaseHit, CaseSearchIndex, CaseSearchPage, CaseSearchQuery, SimilarCasesQuery};
 pub use workload::{WorkloadRow, WorkloadStore};
 pub use imports::ImportJobStore;
 pub use mediation::MediationStore;
@@ -81,6 +85,7 @@ pub trait Store:
     + CaseLedgerStore
     + MediatorStatsStore
     + SubmissionStore
+    + CaseChangeStore
     + Send
     + Sync
     + 'static

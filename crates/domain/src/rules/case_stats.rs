@@ -9,8 +9,10 @@
 //!
 //! Definitions (as in the README): intake = cases taken in during the period; resolved = of
 //! those, the ones whose conclusion now stands as resolved by agreement or otherwise;
-//! resolution rate = resolved ÷ intake. Overdue depends on the clock, not only on the case,
-//! so it is counted live from open cases, never summed here.
+//! resolution rate = resolved ÷ intake. A case closed as a duplicate of another (重复件) is in
+//! none of these: it adds only to `out_duplicate`, since its matter is counted with the
+//! original. Overdue depends on the clock, not only on the case, so it is counted live from
+//! open cases, never summed here.
 
 use chrono::{Datelike, NaiveDate};
 
@@ -18,7 +20,7 @@ use crate::model::case::{Case, CaseStatus, HandlingLevel, Outcome, PartnerRoom, 
 use crate::rules::calendar::local_date;
 
 /// The summed counters, in column order. The names are the store's column names.
-pub const COUNTERS: [&str; 34] = [
+pub const COUNTERS: [&str; 35] = [
     "intake",
     "resolved",
     "st_reported",
@@ -54,6 +56,8 @@ pub const COUNTERS: [&str; 34] = [
     "room_ok_court_and_union",
     "room_ok_court_and_chamber",
     "room_ok_procuratorate_and_union",
+    // Cases closed as duplicates of another (重复件): counted here and nowhere else.
+    "out_duplicate",
 ];
 
 pub const N: usize = COUNTERS.len();
@@ -99,6 +103,12 @@ fn room_counter(r: PartnerRoom, ok: bool) -> Option<&'static str> {
 pub fn contribution(c: &Case) -> Counters {
     let mut v = [0; N];
     let mut add = |name: &str| v[idx(name)] += 1;
+    // A duplicate is the same matter as a case counted already: counting it again would add
+    // to intake a matter taken in once, and lower the resolution rate for a matter resolved once.
+    if c.outcome == Some(Outcome::Duplicate) {
+        add("out_duplicate");
+        return v;
+    }
     add("intake");
     add(status_counter(c.status));
     let resolved = c.outcome.is_some_and(Outcome::is_resolved);
@@ -118,6 +128,7 @@ pub fn contribution(c: &Case) -> Counters {
             Outcome::ReferredToLitigation => "out_referred_to_litigation",
             Outcome::Withdrawn => "out_withdrawn",
             Outcome::Unresolved => "out_unresolved",
+            Outcome::Duplicate => "out_duplicate",
         });
     }
     if let Some(at) = c.concluded_at.filter(|_| c.status.is_after_conclusion()) {

@@ -38,7 +38,7 @@ use super::calendar::CalendarError;
 use super::deadline::Deadlines;
 use crate::error::{DomainError, Result};
 use crate::model::case::{
-    ActionKind, Case, CaseAction, CaseDraft, CaseKind, CaseNumber, CaseStatus, CategoryTree, HandlingLevel, Satisfaction,
+    ActionKind, Case, CaseAction, CaseDraft, CaseKind, CaseNumber, CaseStatus, CategoryTree, HandlingLevel, Outcome, Satisfaction,
     TimelineEntry, one_line, optional_note, required_note,
 };
 use crate::model::{Area, Role};
@@ -73,13 +73,14 @@ pub fn check_version(case: &Case, expected: i64) -> Result<()> {
 pub fn legal_actions(status: CaseStatus) -> &'static [ActionKind] {
     use ActionKind::*;
     match status {
-        CaseStatus::Reported => &[Accept, Decline, Note, Supervise, AnswerSupervision],
+        CaseStatus::Reported => &[Accept, Decline, MarkDuplicate, Note, Supervise, AnswerSupervision],
         CaseStatus::Accepted => &[
             Assign,
             Escalate,
             DispatchDown,
             Return,
             PutInBacklog,
+            MarkDuplicate,
             Note,
             Supervise,
             AnswerSupervision,
@@ -93,6 +94,7 @@ pub fn legal_actions(status: CaseStatus) -> &'static [ActionKind] {
             DispatchDown,
             Return,
             PutInBacklog,
+            MarkDuplicate,
             Note,
             Supervise,
             AnswerSupervision,
@@ -107,6 +109,7 @@ pub fn legal_actions(status: CaseStatus) -> &'static [ActionKind] {
             DispatchDown,
             Return,
             PutInBacklog,
+            MarkDuplicate,
             Note,
             Supervise,
             AnswerSupervision,
@@ -341,6 +344,9 @@ fn authorize(case: &Case, kind: ActionKind, actor: &Actor) -> Result<()> {
         }
         FollowUp => actor.may_act_for(Permission::VerifyCases, &tier),
         Note => actor.require(Permission::HandleCases),
+        // Whoever took it in knows best that it was taken in twice.
+        MarkDuplicate if case.reporter_id == Some(actor.user_id) => actor.may_in(Permission::ReportCases, &case.area_path, NOT_FOUND),
+        MarkDuplicate => handler_or_supervisor(),
     }
 }
 
@@ -362,7 +368,19 @@ fn clean(action: &CaseAction) -> Result<CaseAction> {
         },
         A::Start { note } => A::Start { note: opt(note)? },
         A::Note { text } => A::Note { text: required_note(text, "text")? },
+        A::Conclude { outcome, .. } | A::RecordReferralOutcome { outcome: Some(outcome), .. } if !outcome.is_concluded_by_handler() => {
+            return Err(DomainError::invalid("outcome", "error-case-outcome-duplicate-by-mark"));
+        }
         A::Conclude { outcome, summary } => A::Conclude { outcome: *outcome, summary: required_note(summary, "summary")? },
+        // The timeline shows the note, so it names the original whatever else was written.
+        A::MarkDuplicate { original, note } => {
+            let note = match opt(note)? {
+                Some(n) if !n.starts_with(original.as_str()) => format!("{original} {n}"),
+                Some(n) => n,
+                None => original.to_string(),
+            };
+            A::MarkDuplicate { original: original.clone(), note: Some(note) }
+        }
         A::Verify { confirmed, note } => {
             let note = opt(note)?;
             if !confirmed && note.is_none() {
@@ -430,6 +448,15 @@ fn effect(
             c.handler_name = Some(handler_name.clone());
         }
         A::Start { .. } => c.status = CaseStatus::InProgress,
+        A::MarkDuplicate { .. } => {
+            c.status = CaseStatus::Closed;
+            c.outcome = Some(Outcome::Duplicate);
+            c.resolved_level = None;
+            c.concluded_by = Some(by);
+            c.concluded_at = Some(now);
+            c.closed_at = Some(now);
+            c.deadline = None;
+        }
         A::Note { .. } => {}
         A::Conclude { outcome, .. } | A::RecordReferralOutcome { outcome: Some(outcome), .. } => {
             c.status = CaseStatus::Concluded;

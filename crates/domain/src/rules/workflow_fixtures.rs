@@ -186,5 +186,6 @@ pub(super) fn sample(kind: ActionKind, c: &Cast) -> CaseAction {
         ActionKind::AnswerSupervision => CaseAction::AnswerSupervision { answer: reason("已约双方周五调解") },
         ActionKind::RequestExtension => CaseAction::RequestExtension { days: 5, reason: reason("需等待鉴定结果") },
         ActionKind::DecideExtension => CaseAction::DecideExtension { approve: true, reason: None },
+        ActionKind::MarkDuplicate => CaseAction::MarkDuplicate { original: CaseNumber::parse("150103-2024-000001").unwrap(), note: None },
     }
 }

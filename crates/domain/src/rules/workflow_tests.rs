@@ -418,15 +418,17 @@ fn allowed_actions_depend_on_who_asks() {
     let c = cast();
     let assigned = dispute_at(CaseStatus::Assigned, &c);
     use ActionKind::RequestExtension;
-    assert_eq!(allowed_actions(&assigned, &c.mediator), [ActionKind::Start, ActionKind::Return, ActionKind::Note, RequestExtension]);
+    let dup = ActionKind::MarkDuplicate;
+    assert_eq!(allowed_actions(&assigned, &c.mediator), [ActionKind::Start, ActionKind::Return, dup, ActionKind::Note, RequestExtension]);
     assert_eq!(
         allowed_actions(&assigned, &c.community),
-        [ActionKind::Assign, ActionKind::Escalate, ActionKind::Return, ActionKind::PutInBacklog, ActionKind::Note, RequestExtension]
+        [ActionKind::Assign, ActionKind::Escalate, ActionKind::Return, ActionKind::PutInBacklog, dup, ActionKind::Note, RequestExtension]
     );
     // The street above supervises, and stands in for the community as before.
     assert!(allowed_actions(&assigned, &c.street).contains(&ActionKind::Supervise));
     assert!(!allowed_actions(&assigned, &c.community).contains(&ActionKind::Supervise));
-    assert_eq!(allowed_actions(&assigned, &c.grid_worker), [ActionKind::Note]);
+    // The grid worker took it in, so may mark it as taken in twice.
+    assert_eq!(allowed_actions(&assigned, &c.grid_worker), [dup, ActionKind::Note]);
     assert!(allowed_actions(&assigned, &c.neighbour_community).is_empty());
     assert!(allowed_actions(&assigned, &c.leader).is_empty());
 }

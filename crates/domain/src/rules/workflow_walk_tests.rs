@@ -18,7 +18,8 @@ fn random_action(rng: &mut StdRng, kind: ActionKind, handlers: &[&Actor]) -> Cas
     // Now and then a blank text, which must be refused where a reason is required.
     let text = |rng: &mut StdRng| if rng.random_bool(0.1) { " ".to_string() } else { "说明".to_string() };
     let opt = |rng: &mut StdRng| rng.random_bool(0.5).then(|| "备注".to_string());
-    let outcome = |rng: &mut StdRng| *Outcome::ALL.choose(rng).unwrap();
+    let concluded: Vec<Outcome> = Outcome::ALL.iter().copied().filter(|o| o.is_concluded_by_handler()).collect();
+    let outcome = |rng: &mut StdRng| *concluded.choose(rng).unwrap();
     match kind {
         ActionKind::Report | ActionKind::Accept => CaseAction::Accept { note: opt(rng) },
         ActionKind::Decline => CaseAction::Decline { reason: text(rng) },
@@ -51,10 +52,17 @@ fn random_action(rng: &mut StdRng, kind: ActionKind, handlers: &[&Actor]) -> Cas
         ActionKind::AnswerSupervision => CaseAction::AnswerSupervision { answer: text(rng) },
         ActionKind::RequestExtension => CaseAction::RequestExtension { days: rng.random_range(0..=32), reason: text(rng) },
         ActionKind::DecideExtension => CaseAction::DecideExtension { approve: rng.random_bool(0.6), reason: opt(rng) },
+        ActionKind::MarkDuplicate => CaseAction::MarkDuplicate { original: CaseNumber::parse("150103-2024-000001").unwrap(), note: opt(rng) },
     }
 }
 
 fn check_invariants(c: &Case) {
+    if c.outcome == Some(Outcome::Duplicate) {
+        // Closed at once by whoever marked it: never verified, followed up or resolved.
+        assert!(c.status == CaseStatus::Closed && c.concluded_by.is_some() && c.resolved_level.is_none(), "{c:?}");
+        assert!(c.deadline.is_none() && c.closed_at.is_some(), "{c:?}");
+        return;
+    }
     let after = c.status.is_after_conclusion();
     assert_eq!(c.outcome.is_some(), after, "outcome iff concluded: {c:?}");
     assert_eq!(
@@ -115,13 +123,18 @@ fn random_walks_keep_the_case_valid() {
             let actor = *people.choose(&mut rng).unwrap();
             // Mostly something this person can do now, so walks get somewhere; sometimes anything.
             let allowed = allowed_actions(&case, actor);
-            // Notes and declines would stall or end most walks early; offer them less often.
-            let onward: Vec<ActionKind> =
-                allowed.iter().copied().filter(|k| !matches!(k, ActionKind::Note | ActionKind::Decline)).collect();
+            // Notes, declines and duplicates would stall or end most walks early; offer them less often.
+            let onward: Vec<ActionKind> = allowed
+                .iter()
+                .copied()
+                .filter(|k| !matches!(k, ActionKind::Note | ActionKind::Decline | ActionKind::MarkDuplicate))
+                .collect();
+            let rare_duplicate = rng.random_bool(0.02);
+            let pickable: Vec<ActionKind> = allowed.iter().copied().filter(|k| rare_duplicate || *k != ActionKind::MarkDuplicate).collect();
             let kind = if !onward.is_empty() && rng.random_bool(0.8) {
                 *onward.choose(&mut rng).unwrap()
-            } else if !allowed.is_empty() && rng.random_bool(0.5) {
-                *allowed.choose(&mut rng).unwrap()
+            } else if !pickable.is_empty() && rng.random_bool(0.5) {
+                *pickable.choose(&mut rng).unwrap()
             } else {
                 *ActionKind::ALL[1..].choose(&mut rng).unwrap()
             };

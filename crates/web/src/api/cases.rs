@@ -189,6 +189,8 @@ macro_rules! case_filters {
         }
     };
 }
+pub(crate) use case_filters;
+
 case_filters!(
     pub struct CaseListQuery {
         /// `next_after` of the previous page.

@@ -6,7 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{accounts, areas, attachments, audit, auth, boundaries, case_exports, case_queues, case_settings, cases, health, imports, mediation, oversight, registry, stats};
-use super::{api_keys, mediator_stats, reports, submissions};
+use super::{api_keys, mediator_stats, reports, search, submissions};
 use crate::error::Problem;
 
 #[derive(OpenApi)]
@@ -30,6 +30,7 @@ use crate::error::Problem;
         registry::export::residents, registry::export::households, registry::export::estates, registry::export::people,
         registry::export::residents_csv, registry::export::households_csv, registry::export::estates_csv, registry::export::people_csv,
         cases::create, cases::list, cases::get_one, cases::timeline, cases::act, cases::act_named, cases::reveal_party, cases::categories,
+        search::cases, search::similar,
         attachments::upload, attachments::list, attachments::download,
         case_queues::bulk_assign, case_queues::workload, case_exports::xlsx, case_exports::csv,
         case_settings::create_category, case_settings::change_category, case_settings::limits, case_settings::put_limits,

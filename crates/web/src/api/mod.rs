@@ -21,6 +21,7 @@ pub mod mediation;
 mod oversight;
 pub mod registry;
 mod reports;
+mod search;
 mod mediator_stats;
 
 use axum::Router;
@@ -48,6 +49,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/accounts/{username}", get(accounts::get_one).patch(accounts::update))
         .route("/api/v1/audit", get(audit::list))
         .route("/api/v1/cases", get(cases::list).post(cases::create))
+        .route("/api/v1/search/cases", get(search::cases))
+        .route("/api/v1/search/similar-cases", post(search::similar))
         .route("/api/v1/cases/{id}", get(cases::get_one))
         .route("/api/v1/cases/{id}/timeline", get(cases::timeline))
         .route("/api/v1/cases/{id}/actions", post(cases::act))

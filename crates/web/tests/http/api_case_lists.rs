@@ -38,7 +38,7 @@ async fn an_action_named_in_the_path_takes_its_fields_flat() {
         // Not possible now: 409 naming what is.
         let (s, p) = app.send(Method::POST, &community, &format!("{base}/close"), json!({"expected_version": 1})).await;
         assert_eq!((s, p["code"].as_str()), (409, Some("error-case-action-not-allowed-now")), "{}: {p}", app.backend);
-        assert!(p["detail"].as_str().unwrap().contains("accept, decline, note"), "{p}");
+        assert!(p["detail"].as_str().unwrap().contains("accept, decline, mark_duplicate, note"), "{p}");
         // A required field missing: 422 on the field.
         let (s, p) = app.send(Method::POST, &community, &format!("{base}/decline"), json!({"expected_version": 1})).await;
         assert_eq!(s, 422, "{p}");

@@ -68,7 +68,7 @@ async fn a_grid_worker_takes_in_a_case_with_parties_masked_everywhere() {
         assert_eq!(c["reporter_name"], "测试grid");
         assert_eq!(c["parties"][0]["id_number"], format!("{}********{}", &id[..6], &id[14..]));
         assert_eq!(c["parties"][0]["phone"], "139****0000");
-        assert_eq!(c["allowed_actions"], json!(["note"]), "a grid worker cannot accept");
+        assert_eq!(c["allowed_actions"], json!(["mark_duplicate", "note"]), "a grid worker cannot accept, only say it was taken in twice");
 
         let path = format!("/api/v1/cases/{}", c["id"].as_str().unwrap());
         let (s, got) = app.get(&grid, &path).await;
@@ -76,7 +76,7 @@ async fn a_grid_worker_takes_in_a_case_with_parties_masked_everywhere() {
         assert_eq!(got["parties"], c["parties"]);
         let community = app.token("community").await;
         let (_, got) = app.get(&community, &path).await;
-        assert_eq!(got["allowed_actions"], json!(["accept", "decline", "note"]));
+        assert_eq!(got["allowed_actions"], json!(["accept", "decline", "mark_duplicate", "note"]));
         let (s, timeline) = app.get(&grid, &format!("{path}/timeline")).await;
         assert_eq!(s, 200);
         assert_eq!(timeline.as_array().unwrap().len(), 1);
@@ -154,7 +154,7 @@ async fn a_dispute_goes_from_report_to_closed_and_every_refusal_is_clear() {
         assert_eq!(r.headers()["content-type"], "application/problem+json");
         let p: Value = r.json().await.unwrap();
         assert_eq!(p["code"], "error-case-action-not-allowed-now", "{p}");
-        assert!(p["detail"].as_str().unwrap().contains("not possible") && p["detail"].as_str().unwrap().contains("accept, decline, note"), "{p}");
+        assert!(p["detail"].as_str().unwrap().contains("not possible") && p["detail"].as_str().unwrap().contains("accept, decline, mark_duplicate, note"), "{p}");
 
         // Missing or blank reasons are 422, nothing written.
         let (s, p) = act(&app, &community, &c, 1, json!({"action": "decline"})).await;

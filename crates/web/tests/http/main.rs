@@ -35,3 +35,4 @@ mod ui_people;
 mod ui_registry;
 mod ui_dashboard;
 mod api_reports;
+mod api_search;

@@ -34,6 +34,8 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     pub services: Services,
     pub http: reqwest::Client,
+    /// This node's search index and what keeps it current, when the test searches.
+    pub search: Option<Arc<fengqiao_search::Follower>>,
     _db: TestDb,
 }
 
@@ -87,18 +89,39 @@ impl TestApp {
 
     /// Like `start`, with the services changed first (limits, where blobs go).
     pub async fn start_with(db: TestDb, config: WebConfig, adjust: impl FnOnce(Services) -> Services) -> TestApp {
+        TestApp::boot(db, config, adjust, false).await
+    }
+
+    /// Like `start`, with a search index in memory; `index_changes` brings it up to date.
+    pub async fn with_search(db: TestDb) -> TestApp {
+        TestApp::boot(db, test_config(), |s| s, true).await
+    }
+
+    /// Applies the change feed to this node's index, as the server's job does every second.
+    pub async fn index_changes(&self) -> u64 {
+        self.search.as_ref().expect("started with_search").catch_up(&mut |_, _| {}).await.expect("index changes")
+    }
+
+    async fn boot(db: TestDb, config: WebConfig, adjust: impl FnOnce(Services) -> Services, search: bool) -> TestApp {
         let clock = Arc::new(ManualClock(Mutex::new(fengqiao_domain::ports::SystemClock.now())));
         let services = Services::new(db.store.clone(), clock.clone(), AuthSettings::default(), std::sync::Arc::new(fengqiao_domain::privacy::Vault::for_tests()));
         let services = adjust(services);
         seed(&services).await;
-        let app = fengqiao_web::router(AppState::new(services.clone(), config));
+        let mut state = AppState::new(services.clone(), config);
+        let mut follower = None;
+        if search {
+            let index = Arc::new(fengqiao_search::CaseIndex::in_memory(1).expect("search index"));
+            state = state.with_search(index.clone());
+            follower = Some(Arc::new(fengqiao_search::Follower::new(services.clone(), index)));
+        }
+        let app = fengqiao_web::router(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
         });
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        TestApp { backend: db.name, base: format!("http://{addr}"), clock, services, http, _db: db }
+        TestApp { backend: db.name, base: format!("http://{addr}"), clock, services, http, search: follower, _db: db }
     }
 
     /// One app per available backend, with test-friendly HTTP settings.

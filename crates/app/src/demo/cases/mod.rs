@@ -19,6 +19,8 @@ mod city_tests;
 mod tests;
 #[cfg(test)]
 mod report_tests;
+#[cfg(test)]
+mod search_quality;
 
 use std::collections::BTreeMap;
 

@@ -260,5 +260,6 @@ fn summary(outcome: Outcome) -> &'static str {
         Outcome::ReferredToLitigation => "调解不成，已告知当事人依法通过诉讼途径解决。",
         Outcome::Withdrawn => "申请人撤回调解申请。",
         Outcome::Unresolved => "多次调解未能达成一致，已做好解释疏导工作。",
+        Outcome::Duplicate => "与已登记事件为同一事项，按重复件办结。",
     }
 }

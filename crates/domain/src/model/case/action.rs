@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{CaseStatus, HandlingLevel, Outcome, PartnerRoom, Satisfaction};
+use super::{CaseNumber, CaseStatus, HandlingLevel, Outcome, PartnerRoom, Satisfaction};
 use crate::model::partner::string_enum;
 
 /// An action on a case, as the API receives it: `{"action": "escalate", "reason": "…"}`.
@@ -70,6 +70,10 @@ pub enum CaseAction {
     /// Asks the tier above for `days` more working days, with a reason; one pending request at
     /// a time, only while the clock runs. Who: the handler, or a supervisor of the tier.
     RequestExtension { days: u32, reason: String },
+    /// The same matter as the case numbered `original` (重复件): closed at once, linked to it,
+    /// and counted there, not twice. From any status before a conclusion. Who: whoever took it
+    /// in, its handler, or a supervisor of the tier; the original must be in the caller's scope.
+    MarkDuplicate { original: CaseNumber, note: Option<String> },
     /// The tier above approves (the deadline moves by the requested working days) or refuses
     /// with a reason. Who: `SuperviseCases` strictly above the handling tier, not the requester.
     DecideExtension { approve: bool, reason: Option<String> },
@@ -100,6 +104,7 @@ string_enum!(
         AnswerSupervision => "answer_supervision",
         RequestExtension => "request_extension",
         DecideExtension => "decide_extension",
+        MarkDuplicate => "mark_duplicate",
     }
 );
 
@@ -126,6 +131,7 @@ impl CaseAction {
             CaseAction::AnswerSupervision { .. } => ActionKind::AnswerSupervision,
             CaseAction::RequestExtension { .. } => ActionKind::RequestExtension,
             CaseAction::DecideExtension { .. } => ActionKind::DecideExtension,
+            CaseAction::MarkDuplicate { .. } => ActionKind::MarkDuplicate,
         }
     }
 
@@ -151,6 +157,7 @@ impl CaseAction {
             | CaseAction::Refer { note, .. }
             | CaseAction::RecordReferralOutcome { note, .. }
             | CaseAction::TakeOutOfBacklog { note }
+            | CaseAction::MarkDuplicate { note, .. }
             | CaseAction::DecideExtension { reason: note, .. } => note.as_deref(),
         }
     }

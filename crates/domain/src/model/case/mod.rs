@@ -116,6 +116,9 @@ string_enum!(
         Withdrawn => "withdrawn",
         /// Concluded without a solution (未化解).
         Unresolved => "unresolved",
+        /// The same matter as another case taken in earlier (重复件): closed with a link to it,
+        /// and counted once, there (see `rules::case_stats`).
+        Duplicate => "duplicate",
     }
 );
 
@@ -123,6 +126,10 @@ impl Outcome {
     /// Counts towards the resolution rate (化解率).
     pub fn is_resolved(self) -> bool {
         matches!(self, Outcome::ResolvedByAgreement | Outcome::ResolvedOtherwise)
+    }
+    /// Outcomes a handler concludes with; a duplicate is only ever marked as one.
+    pub fn is_concluded_by_handler(self) -> bool {
+        self != Outcome::Duplicate
     }
 }
 

@@ -34,6 +34,9 @@ impl Services {
             }
             other => (other, None),
         };
+        if let CaseAction::MarkDuplicate { original, .. } = &action {
+            self.check_original(actor, &case, original).await?;
+        }
         let settings = self.case_settings().await?;
         let ctx = Context { actor, now: self.clock.now(), deadlines: &settings.deadlines };
         let t = workflow::apply(&case, &action, &ctx)?;
@@ -59,6 +62,20 @@ impl Services {
         let events = super::notices::for_transition(&case, &t.case, &t.entry, actor);
         self.store.save_transition_with_events(&t.case, expected_version, &t.entry, &audit, &events).await?;
         Ok(ActOutcome { case: t.case, entry: t.entry, calendar_gap: t.calendar_gap.is_some() })
+    }
+
+    /// The case a duplicate points at must be another case the caller can see, and not itself
+    /// a duplicate, so every chain of duplicates ends at a case that is counted.
+    async fn check_original(&self, actor: &Actor, case: &Case, original: &crate::model::case::CaseNumber) -> Result<()> {
+        let found = self.store.case_by_number(original).await?.filter(|o| actor.may_in(Permission::ViewCases, &o.area_path, NOT_FOUND).is_ok());
+        let found = found.ok_or(DomainError::invalid("original", "error-case-original-not-found"))?;
+        if found.id == case.id {
+            return Err(DomainError::invalid("original", "error-case-duplicate-of-itself"));
+        }
+        if found.outcome == Some(crate::model::case::Outcome::Duplicate) {
+            return Err(DomainError::invalid("original", "error-case-duplicate-of-duplicate"));
+        }
+        Ok(())
     }
 
     /// What the caller can do to the case now: the buttons a page shows, the list a 409 names.

@@ -10,6 +10,7 @@ mod intake;
 mod ledger;
 pub(crate) mod notices;
 mod queries;
+pub mod search;
 pub mod settings;
 
 use std::sync::Arc;
@@ -22,6 +23,7 @@ pub use bulk::{BulkAssign, BulkItem, BulkResult, MAX_BULK, Workload};
 pub use intake::{NewCase, PARTY_ID_FIELD, PARTY_PHONE_FIELD};
 pub use ledger::{LedgerExport, LedgerRow};
 pub use queries::{CaseFile, CaseList, CaseQueue};
+pub use search::{CaseSearch, IntakeDraft};
 
 use crate::model::case::{Case, CategoryTree, Party};
 use crate::rules::deadline::Deadlines;

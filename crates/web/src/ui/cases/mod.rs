@@ -8,6 +8,7 @@ mod intake;
 mod intake_form;
 mod page;
 mod queue;
+mod search;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -20,9 +21,11 @@ use crate::i18n::Lang;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/cases", get(queue::list))
+        .route("/cases/search", get(search::page))
         .route("/cases/export.xlsx", get(export::xlsx))
         .route("/cases/export.csv", get(export::csv))
         .route("/cases/new/residents", get(intake::resident_matches))
+        .route("/cases/new/similar", get(search::similar))
         .route("/cases/{id}/attachments/{attachment_id}", get(attachments::download))
         .route("/cases/bulk-assign", post(bulk::assign))
         .route("/cases/workload", get(bulk::workload))

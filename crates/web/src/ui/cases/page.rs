@@ -162,7 +162,9 @@ async fn assignees(state: &AppState, l: Lang, c: &PageCaller, case: &Case) -> Ve
 
 /// The fields each action needs, exactly those `CaseAction` carries.
 async fn action_form(state: &AppState, l: Lang, c: &PageCaller, case: &Case, a: ActionKind) -> ActionForm {
-    let outcomes = options(l, "case-outcome", Outcome::ALL, Outcome::as_str);
+    // A duplicate is marked as one with a link to its original, never chosen as an outcome.
+    let concluded: Vec<Outcome> = Outcome::ALL.iter().copied().filter(|o| o.is_concluded_by_handler()).collect();
+    let outcomes = options(l, "case-outcome", &concluded, Outcome::as_str);
     let fields = match a {
         ActionKind::Decline | ActionKind::Escalate | ActionKind::Return | ActionKind::PutInBacklog => vec![text(l, "reason", "case-field-reason", true)],
         ActionKind::Note => vec![text(l, "text", "case-field-note", true)],
@@ -195,6 +197,7 @@ async fn action_form(state: &AppState, l: Lang, c: &PageCaller, case: &Case, a: 
             let yes_no = vec![("true".into(), l.t("case-extension-approve")), ("false".into(), l.t("case-extension-refuse"))];
             vec![select(l, "approve", "case-field-decision", yes_no), text(l, "reason", "case-field-decision-reason", false)]
         }
+        ActionKind::MarkDuplicate => vec![Field { control: "text", ..text(l, "original", "case-field-original", true) }, text(l, "note", "case-field-note", false)],
         ActionKind::Accept | ActionKind::Start | ActionKind::Close | ActionKind::TakeOutOfBacklog | ActionKind::Report => vec![text(l, "note", "case-field-note", false)],
     };
     ActionForm { name: a.as_str(), label: label(l, "case-do", a.as_str()), fields, error: None }

@@ -1,0 +1,186 @@
+//! How case text becomes terms. Three analyses, each a tantivy tokenizer:
+//!
+//! - `zh`: jieba words in search mode, so a long word also yields the shorter words inside it
+//!   (卫生间漏水 → 卫生间, 漏水) and a two-character query finds it. This ranks results.
+//! - `grams`: overlapping pairs of Han characters plus whole Latin/digit runs. jieba cuts a
+//!   sentence by context, so the same two characters can land in different words in a query
+//!   and in a case; the pairs catch every contiguous occurrence, so recall does not depend on
+//!   the cut.
+//! - `names`: a party's whole name, its one- and two-character surnames and its given name, so
+//!   a surname alone finds the case, and a name never matches the middle of another one.
+
+use std::sync::LazyLock;
+
+use jieba_rs::Jieba;
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
+
+pub const ZH: &str = "zh";
+pub const GRAMS: &str = "grams";
+pub const NAMES: &str = "names";
+
+/// Loads the dictionary now rather than on the first search.
+pub fn warm_up() {
+    LazyLock::force(&JIEBA);
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+fn is_wordy(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// Full-width Latin letters and digits (Ａ, ３) as people type them on Chinese keyboards,
+/// folded to ASCII, then lower case.
+pub fn fold(c: char) -> char {
+    let c = match c as u32 {
+        0xFF10..=0xFF19 | 0xFF21..=0xFF3A | 0xFF41..=0xFF5A => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    };
+    c.to_ascii_lowercase()
+}
+
+fn folded(text: &str) -> String {
+    text.chars().map(fold).collect()
+}
+
+/// jieba's words of `text`, folded, without punctuation and spaces. Offsets refer to the
+/// folded copy; highlighting matches the words as strings, not by offset.
+pub fn words(text: &str) -> Vec<(usize, usize, String)> {
+    let f = folded(text);
+    JIEBA
+        .cut_for_search(&f, true)
+        .into_iter()
+        .filter(|t| t.word.chars().any(is_wordy))
+        .map(|t| (t.byte_start, t.byte_end, t.word.trim().to_string()))
+        .collect()
+}
+
+/// Pairs of Han characters (a lone one on its own) and whole runs of other letters and digits.
+pub fn grams(text: &str) -> Vec<(usize, usize, String)> {
+    let chars: Vec<(usize, char)> = text.char_indices().map(|(i, c)| (i, fold(c))).collect();
+    let end_of = |k: usize| chars.get(k + 1).map_or(text.len(), |(i, _)| *i);
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < chars.len() {
+        let c = chars[k].1;
+        if is_han(c) {
+            let start = k;
+            while k < chars.len() && is_han(chars[k].1) {
+                k += 1;
+            }
+            if k - start == 1 {
+                out.push((chars[start].0, end_of(start), c.to_string()));
+            }
+            for j in start..k.saturating_sub(1) {
+                out.push((chars[j].0, end_of(j + 1), format!("{}{}", chars[j].1, chars[j + 1].1)));
+            }
+        } else if is_wordy(c) {
+            let start = k;
+            while k < chars.len() && is_wordy(chars[k].1) && !is_han(chars[k].1) {
+                k += 1;
+            }
+            out.push((chars[start].0, end_of(k - 1), chars[start..k].iter().map(|(_, c)| *c).collect()));
+        } else {
+            k += 1;
+        }
+    }
+    out
+}
+
+/// The terms a person's or organisation's name is found by.
+pub fn name_terms(name: &str) -> Vec<String> {
+    let name: String = name.chars().filter(|c| !c.is_whitespace()).map(fold).collect();
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = vec![name.clone()];
+    if chars.len() >= 2 && chars.iter().all(|c| is_han(*c)) {
+        out.push(chars[..1].iter().collect());
+        out.push(chars[1..].iter().collect());
+        if chars.len() >= 3 {
+            out.push(chars[..2].iter().collect());
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn stream(tokens: Vec<(usize, usize, String)>) -> VecStream {
+    let tokens = tokens
+        .into_iter()
+        .enumerate()
+        .map(|(position, (offset_from, offset_to, text))| Token { offset_from, offset_to, position, text, position_length: 1 })
+        .collect();
+    VecStream { tokens, next: 0 }
+}
+
+pub struct VecStream {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl TokenStream for VecStream {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+/// A tantivy tokenizer made of one of the analyses above.
+#[derive(Clone, Copy)]
+pub struct Analysis(pub fn(&str) -> Vec<(usize, usize, String)>);
+
+impl Tokenizer for Analysis {
+    type TokenStream<'a> = VecStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecStream {
+        stream((self.0)(text))
+    }
+}
+
+/// Names are indexed one value per party; each value yields its terms.
+pub fn name_tokens(text: &str) -> Vec<(usize, usize, String)> {
+    name_terms(text).into_iter().map(|t| (0, text.len(), t)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(v: Vec<(usize, usize, String)>) -> Vec<String> {
+        v.into_iter().map(|t| t.2).collect()
+    }
+
+    #[test]
+    fn two_character_words_come_out_of_longer_ones() {
+        let w = texts(words("楼上卫生间漏水，噪音扰民"));
+        assert!(w.contains(&"漏水".to_string()), "{w:?}");
+        assert!(w.contains(&"噪音".to_string()), "{w:?}");
+        assert!(!w.iter().any(|t| t == "，"), "punctuation is no word: {w:?}");
+    }
+
+    #[test]
+    fn grams_pair_han_and_keep_digit_runs_whole() {
+        assert_eq!(texts(grams("3号楼漏水")), ["3", "号楼", "楼漏", "漏水"]);
+        assert_eq!(texts(grams("张")), ["张"]);
+        assert_eq!(texts(grams("Ｂ座12层")), ["b", "座", "12", "层"]);
+        // Offsets point into the original text, so highlights land on the right characters.
+        let g = grams("一、漏水");
+        assert_eq!(&"一、漏水"[g[1].0..g[1].1], "漏水");
+    }
+
+    #[test]
+    fn names_are_found_by_surname_and_whole_name_only() {
+        assert_eq!(name_terms("王建国"), ["建国", "王", "王建", "王建国"]);
+        let compound = name_terms("欧阳娜娜");
+        assert!(["欧阳娜娜", "欧阳", "欧"].iter().all(|t| compound.contains(&t.to_string())), "{compound:?}");
+    }
+}
