@@ -21,7 +21,7 @@ case_filters!(
         /// The words to find, up to 100 characters; space-separated terms must all match.
         /// Matched against title, description, address, category, case number and, for roles
         /// that may, parties' names. Every character is text: there is no query syntax.
-        #[param(example = "漏水")]
+        #[param(example = "漏水", required = true, min_length = 1, max_length = 100)]
         pub q: Option<String>,
         /// Results to skip (ranked results page by offset), at most 1000.
         #[param(minimum = 0, maximum = 1000)]
