@@ -1,4 +1,4 @@
-# The residents' portal: choosing the place step by step
+# The residents' portal: choosing the place step by step, and the resident's rating on the case page
 
 portal-area = Where is it?
 portal-area-hint = Choose the district, then the street, then the community; leave the grid if you are not sure. Or use your location below.
@@ -20,3 +20,9 @@ error-portal-area-level = That area cannot be chosen at this step (a street wher
 error-portal-area-incomplete = Please go on to choose the community (or village), or use your location.
 error-portal-area-required = Please choose the community where it is, or use your location.
 error-portal-area-outside = Your location lies outside the communities this platform serves: please choose the community from the list.
+
+case-resident-rating = The resident's own rating
+case-resident-rating-via = Rated by the resident on the public portal on { $when }.
+case-resident-rating-not-counted = This is the resident's own word. The satisfaction figures count the follow-up (回访) that staff record, not this rating.
+case-resident-rating-waiting = Submitted by a resident on the public portal. Once the case is concluded, the resident may rate the outcome with the tracking number; there is no rating yet.
+case-follow-up-satisfaction = Satisfaction at follow-up

@@ -1,4 +1,4 @@
-# 群众端：逐级选择地点
+# 群众端：逐级选择地点；事件页上的群众评价
 
 portal-area = 事情发生在哪里
 portal-area-hint = 依次选择区县、街道、社区；网格不清楚可以不选。也可以用下面的定位。
@@ -20,3 +20,9 @@ error-portal-area-level = 这个地区不能在这一步选择（例如把街道
 error-portal-area-incomplete = 请继续选到社区（村），或者使用定位。
 error-portal-area-required = 请选择事情所在的社区，或者使用定位。
 error-portal-area-outside = 您的位置不在本平台服务的社区范围内，请从列表中选择社区。
+
+case-resident-rating = 群众评价
+case-resident-rating-via = 群众于 { $when } 在群众端（网上诉求页面）自行评价。
+case-resident-rating-not-counted = 这是群众本人的评价。满意度统计只计工作人员登记的回访结果，不计这一评价。
+case-resident-rating-waiting = 该事项由群众在群众端提交。办结后群众可凭查询码评价办理结果，目前尚未评价。
+case-follow-up-satisfaction = 回访满意度
