@@ -201,8 +201,9 @@ macro_rules! impl_submission_store {
                 })
             }
 
-            async fn open_intake_areas(&self) -> fengqiao_domain::Result<Vec<fengqiao_domain::model::Area>> {
-                let rows = sqlx::query("SELECT * FROM areas WHERE level IN ('community', 'grid') AND retired = FALSE ORDER BY path")
+            async fn active_areas_at_level(&self, level: fengqiao_domain::model::AreaLevel) -> fengqiao_domain::Result<Vec<fengqiao_domain::model::Area>> {
+                let rows = sqlx::query("SELECT * FROM areas WHERE level = $1 AND retired = FALSE ORDER BY path")
+                    .bind(level.as_str())
                     .fetch_all(self.reader()).await.map_err($crate::error::map)?;
                 rows.iter().map(rows::area).collect::<Result<_, _>>().map_err($crate::error::map)
             }

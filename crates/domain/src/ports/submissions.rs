@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::error::Result;
 use crate::model::case::{Case, CaseKind, Satisfaction, TimelineEntry};
 use crate::model::submission::{ApiKey, Submission, TrackingNumber};
-use crate::model::{Area, NewAudit};
+use crate::model::{Area, AreaLevel, NewAudit};
 
 /// Submitted cases, newest first.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -44,8 +44,8 @@ pub trait SubmissionStore: Send + Sync {
     /// Records the resident's rating once; false if it was already given.
     async fn rate_submission(&self, case_id: Uuid, rating: Satisfaction, at: DateTime<Utc>, audit: &NewAudit) -> Result<bool>;
 
-    /// Active communities and grids, by path: where a resident may say a matter lies.
-    async fn open_intake_areas(&self) -> Result<Vec<Area>>;
+    /// Active areas of one level, by path: the portal's first step lists the districts.
+    async fn active_areas_at_level(&self, level: AreaLevel) -> Result<Vec<Area>>;
     /// Active areas in the subtree (the root included) that have a boundary.
     async fn mapped_areas_under(&self, path: &str) -> Result<Vec<Area>>;
 }

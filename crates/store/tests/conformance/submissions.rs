@@ -3,7 +3,7 @@
 
 use fengqiao_domain::model::case::{CaseKind, Satisfaction};
 use fengqiao_domain::model::submission::{ApiKey, Source, Submission, TrackingNumber};
-use fengqiao_domain::model::Protected;
+use fengqiao_domain::model::{AreaLevel, Protected};
 use fengqiao_domain::ports::{CaseIntake, Store, SubmissionQuery};
 use fengqiao_store::testing;
 use uuid::Uuid;
@@ -112,7 +112,7 @@ async fn submissions_land_with_their_cases_and_are_found_by_token_and_filters() 
 }
 
 #[tokio::test]
-async fn areas_for_placing_are_the_mapped_ones_and_the_open_ones() {
+async fn areas_for_placing_are_the_mapped_ones_and_the_active_ones_by_level() {
     for db in testing::all().await {
         let s: &dyn Store = db.store.as_ref();
         let (t, g) = grid(s).await;
@@ -123,7 +123,13 @@ async fn areas_for_placing_are_the_mapped_ones_and_the_open_ones() {
         let found = s.mapped_areas_under(&t[0].path).await.unwrap();
         assert_eq!(found.iter().map(|a| a.id).collect::<Vec<_>>(), vec![g.id]);
         assert!(s.mapped_areas_under("/9999/").await.unwrap().is_empty());
-        let open = s.open_intake_areas().await.unwrap();
-        assert!(open.iter().any(|a| a.id == g.id) && open.iter().all(|a| matches!(a.level.as_str(), "community" | "grid")));
+        let grids = s.active_areas_at_level(AreaLevel::Grid).await.unwrap();
+        assert_eq!(grids.iter().map(|a| a.id).collect::<Vec<_>>(), vec![g.id], "{}", db.name);
+        let districts = s.active_areas_at_level(AreaLevel::District).await.unwrap();
+        assert_eq!(districts.iter().map(|a| a.code.as_str()).collect::<Vec<_>>(), ["150102", "150103"], "by path");
+        let mut gone = s.area_by_id(g.id).await.unwrap().unwrap();
+        gone.retired = true;
+        s.update_area(&gone, gone.version, &audit("area.retire", &g.path)).await.unwrap();
+        assert!(s.active_areas_at_level(AreaLevel::Grid).await.unwrap().is_empty(), "retired areas are no choice");
     }
 }

@@ -13,6 +13,7 @@ mod maps;
 mod mediation;
 mod oversight;
 mod portal;
+mod portal_areas;
 mod profile;
 pub(crate) mod registry;
 mod reports;
@@ -61,6 +62,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/api-keys", get(api_keys::page).post(api_keys::issue))
         .route("/admin/api-keys/{id}/revoke", post(api_keys::revoke))
         .route("/portal", get(portal::form))
+        .route("/portal/areas.json", get(portal_areas::options))
         .route("/portal/track", get(portal::lookup))
         .route("/portal/track/{token}", get(portal::track))
         .route("/portal/track/{token}/rating", post(portal::rate))

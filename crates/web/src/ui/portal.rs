@@ -5,6 +5,7 @@
 
 use askama::Template;
 use axum::extract::multipart::MultipartRejection;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -14,10 +15,11 @@ use base64::Engine;
 use fengqiao_domain::DomainError;
 use fengqiao_domain::model::case::{CaseKind, Satisfaction};
 use fengqiao_domain::model::submission::open311_status;
-use fengqiao_domain::services::submissions::{Location, PortalSubmit, Tracked};
+use fengqiao_domain::services::submissions::{AreaPicks, AreaSteps, Location, PortalSubmit, Tracked};
 use rand::RngCore;
 use serde::Deserialize;
 
+use super::portal_areas::{StepView, link_status, step_views};
 use super::{Base, render_with};
 use crate::AppState;
 use crate::attachments::{AttachmentForm, read_form};
@@ -46,13 +48,23 @@ pub struct Sent {
     pub kind: String,
     pub category: String,
     pub description: String,
+    pub district: String,
+    pub street: String,
     pub area: String,
+    pub grid: String,
     pub address: String,
     pub lat: String,
     pub lon: String,
     pub name: String,
     pub phone: String,
     pub respondent: String,
+    pub consent: bool,
+}
+
+impl Sent {
+    fn picks(&self) -> AreaPicks {
+        AreaPicks { district: self.district.clone(), street: self.street.clone(), area: self.area.clone(), grid: self.grid.clone() }
+    }
 }
 
 #[derive(Template)]
@@ -62,12 +74,23 @@ struct PortalPage {
     base: Base,
     csrf: String,
     categories: Vec<Choice>,
-    areas: Vec<Choice>,
+    steps: Vec<StepView>,
     sent: Sent,
     error: Option<String>,
+    /// A photo came with a form that is shown again; browsers cannot keep a chosen file.
+    photo_again: bool,
+    script: String,
 }
 
-async fn show_form(state: &AppState, l: Lang, jar: CookieJar, sent: Sent, error: Option<String>, status: StatusCode) -> Result<Response, PageError> {
+/// How the form is drawn again: why (if it was refused), with which status, and whether a
+/// photo was lost on the way.
+struct Shown {
+    error: Option<String>,
+    status: StatusCode,
+    photo_again: bool,
+}
+
+async fn show_form(state: &AppState, l: Lang, jar: CookieJar, sent: Sent, resolved: &AreaSteps, shown: Shown) -> Result<Response, PageError> {
     let csrf = form_token(&jar);
     let jar = jar.add(cookie(LOGIN_CSRF_COOKIE, csrf.clone(), state.config.cookie_secure, true, Some(3600)));
     let s = &state.services;
@@ -84,18 +107,47 @@ async fn show_form(state: &AppState, l: Lang, jar: CookieJar, sent: Sent, error:
             Choice { selected: value == format!("{}:{}", sent.kind, sent.category), label: format!("{} · {name}", l.t(&format!("case-kind-{}", c.kind.as_str()))), value }
         })
         .collect();
-    let areas = s
-        .portal_areas()
-        .await?
-        .into_iter()
-        .map(|a| Choice { selected: a.code.as_str() == sent.area, value: a.code.as_str().to_string(), label: a.name })
-        .collect();
-    let page = PortalPage { l, base: Base::new(None, "portal", "/portal", None), csrf, categories, areas, sent, error };
-    Ok((jar, render_with(status, &page)).into_response())
+    let page = PortalPage {
+        l,
+        base: Base::new(None, "portal", "/portal", None),
+        csrf,
+        categories,
+        steps: step_views(l, resolved),
+        sent,
+        error: shown.error,
+        photo_again: shown.photo_again,
+        script: crate::assets::url("portal.js"),
+    };
+    Ok((jar, render_with(shown.status, &page)).into_response())
 }
 
-pub async fn form(State(state): State<AppState>, l: Lang, jar: CookieJar) -> Result<Response, PageError> {
-    show_form(&state, l, jar, Sent::default(), None, StatusCode::OK).await
+/// The form's link may name the place already (`?area=150103003030` on a community's
+/// poster), so a resident starts with it chosen.
+#[derive(Deserialize, Default)]
+pub struct FormQuery {
+    #[serde(default)]
+    district: String,
+    #[serde(default)]
+    street: String,
+    #[serde(default)]
+    area: String,
+    #[serde(default)]
+    grid: String,
+}
+
+pub async fn form(State(state): State<AppState>, l: Lang, jar: CookieJar, q: Result<Query<FormQuery>, QueryRejection>) -> Result<Response, PageError> {
+    let (q, bad_query) = match q {
+        Ok(Query(q)) => (q, false),
+        Err(_) => (FormQuery::default(), true),
+    };
+    let sent = Sent { district: q.district, street: q.street, area: q.area, grid: q.grid, ..Sent::default() };
+    let resolved = state.services.portal_area_steps(&sent.picks()).await?;
+    let (error, status) = match (&resolved.problem, bad_query) {
+        (Some(e), _) => (Some(l.t(e.code())), link_status(e)),
+        (None, true) => (Some(l.t("error-portal-area-code")), StatusCode::BAD_REQUEST),
+        (None, false) => (None, StatusCode::OK),
+    };
+    show_form(&state, l, jar, sent, &resolved, Shown { error, status, photo_again: false }).await
 }
 
 fn sent_of(f: &AttachmentForm) -> Sent {
@@ -105,13 +157,17 @@ fn sent_of(f: &AttachmentForm) -> Sent {
         kind,
         category,
         description: get("description"),
+        district: get("district"),
+        street: get("street"),
         area: get("area"),
+        grid: get("grid"),
         address: get("address"),
         lat: get("lat"),
         lon: get("lon"),
         name: get("name"),
         phone: get("phone"),
         respondent: get("respondent"),
+        consent: f.field("consent") == Some("yes"),
     }
 }
 
@@ -131,9 +187,21 @@ pub async fn submit(State(state): State<AppState>, l: Lang, jar: CookieJar, part
         Err(_) => Err(DomainError::invalid("form", "error-bad-request")),
     };
     let shown = sent_of(&sent);
+    let photo_again = sent.files.iter().any(|f| !f.bytes.is_empty());
+    let resolved = state.services.portal_area_steps(&shown.picks()).await?;
+    let refused = |e: &DomainError| {
+        let (message, status) = portal_error(l, e);
+        Shown { error: Some(message), status, photo_again }
+    };
     if let Err(e) = read {
-        let (message, status) = portal_error(l, &e);
-        return show_form(&state, l, jar, shown, Some(message), status).await;
+        return show_form(&state, l, jar, shown, &resolved, refused(&e)).await;
+    }
+    if let Some(e) = &resolved.problem {
+        return show_form(&state, l, jar, shown, &resolved, refused(e)).await;
+    }
+    // A step's button: the form comes back with the next list, nothing is taken in.
+    if sent.field("step").is_some() {
+        return show_form(&state, l, jar, shown, &resolved, Shown { error: None, status: StatusCode::OK, photo_again }).await;
     }
     let coord = |s: &str| s.trim().parse::<f64>().ok();
     let lon_lat = match (coord(&shown.lon), coord(&shown.lat)) {
@@ -146,23 +214,20 @@ pub async fn submit(State(state): State<AppState>, l: Lang, jar: CookieJar, part
         description: shown.description.clone(),
         location: Location {
             lon_lat,
-            area_code: Some(shown.area.clone()).filter(|a| !a.is_empty()),
+            area_code: resolved.deepest.as_ref().map(|a| a.code.as_str().to_string()),
             address: Some(shown.address.clone()).filter(|a| !a.trim().is_empty()),
         },
         name: Some(shown.name.clone()),
         phone: Some(shown.phone.clone()),
         respondent: Some(shown.respondent.clone()),
-        consent: sent.field("consent") == Some("yes"),
+        consent: shown.consent,
     };
     let photos: Vec<_> = sent.files.into_iter().filter(|f| !f.bytes.is_empty()).collect();
     let addr = request_client_addr(&parts, &state);
     match state.services.portal_submit(form, photos, addr).await {
         Ok((_, sub)) => Ok(Redirect::to(&format!("/portal/track/{}?new=1", sub.token.as_str())).into_response()),
         Err(DomainError::Internal(e)) => Err(PageError(DomainError::Internal(e))),
-        Err(e) => {
-            let (message, status) = portal_error(l, &e);
-            show_form(&state, l, jar, shown, Some(message), status).await
-        }
+        Err(e) => show_form(&state, l, jar, shown, &resolved, refused(&e)).await,
     }
 }
 

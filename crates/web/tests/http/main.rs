@@ -20,6 +20,7 @@ mod api_stats;
 mod api_webhooks;
 mod open311;
 mod portal;
+mod portal_areas;
 mod support;
 mod ui;
 mod ui_attachments;

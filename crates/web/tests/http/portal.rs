@@ -174,6 +174,25 @@ async fn the_resident_rates_the_outcome_once_and_sees_a_refusal_with_its_reason(
         let page = browser.get(app.url(&format!("/portal/track/{done}"))).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("基本满意") && !page.contains("name=\"rating\""));
 
+        // Staff see the resident's word on the case, apart from their own follow-up, which
+        // is what the figures count.
+        act(&community, id, 5, json!({"action": "verify", "confirmed": true})).await;
+        act(&community, id, 6, json!({"action": "follow_up", "satisfaction": "satisfied"})).await;
+        let office = app.browser();
+        crate::ui::sign_in(&app, &office, "community").await;
+        let page = office.get(app.url(&format!("/cases/{id}"))).send().await.unwrap().text().await.unwrap();
+        let rated = page.find("id=\"resident-rating\"").map(|at| &page[at..]).unwrap_or_else(|| panic!("{}: {page}", app.backend));
+        assert!(rated.contains("基本满意") && rated.contains("在群众端") && rated.contains("不计这一评价"), "{rated}");
+        assert!(page.contains("回访满意度</dt><dd>满意</dd>"), "the follow-up beside it");
+        let rated_at = app.services.store.submission_of_case(id).await.unwrap().unwrap().rated_at.unwrap();
+        let shanghai = rated_at.with_timezone(&chrono_tz::Asia::Shanghai);
+        assert!(rated.contains(&shanghai.format("%Y年%m月%d日 %H:%M").to_string()), "when: {rated}");
+        let en = office.get(app.url(&format!("/cases/{id}?lang=en"))).send().await.unwrap().text().await.unwrap();
+        assert!(en.contains("The resident&#39;s own rating") || en.contains("The resident's own rating") , "{en}");
+        assert!(en.contains("Basically satisfied") && en.contains("on the public portal"));
+        let declined = office.get(app.url(&format!("/cases/{}", case(&refused).await))).send().await.unwrap().text().await.unwrap();
+        assert!(declined.contains("尚未评价"), "not rated yet, and it says so");
+
         let page = browser.get(app.url(&format!("/portal/track/{refused}"))).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("与已受理事项重复"), "a refusal shows its reason");
         let number = app.services.track(&refused).await.unwrap().case.number.to_string();

@@ -6,6 +6,7 @@ mod contact;
 mod keys;
 mod open311;
 mod portal;
+mod portal_areas;
 
 use uuid::Uuid;
 
@@ -13,6 +14,7 @@ pub use contact::Contact as RevealedContact;
 pub use keys::{DEFAULT_PER_MINUTE, IssuedKey, NewApiKey};
 pub use open311::{Open311Query, Open311Request, PublicCase, RESPONDENT_ATTRIBUTE, RISK_ATTRIBUTE, UPDATES_MAX, WINDOW_DAYS, RECORDS_MAX};
 pub use portal::{PORTAL_PER_HOUR, PortalSubmit, Tracked, TrackedStep};
+pub use portal_areas::{AreaPicks, AreaStep, AreaSteps};
 
 use crate::error::{DomainError, Result};
 use crate::model::case::{Case, CaseDraft, CaseKind, Category, Channel, GeoPoint, HandlingLevel, NewParty, PartyKind, PartyRole, RiskLevel};

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{Contact, Location, OutsideDraft, dispute_parties};
 use crate::error::{DomainError, Result};
-use crate::model::Area;
+use crate::model::AreaLevel;
 use crate::model::case::{Case, CaseKind, CaseStatus, Channel, RiskLevel, Satisfaction, multi_line};
 use crate::model::submission::{Source, Submission, TrackingNumber};
 use crate::rules::access::Actor;
@@ -53,16 +53,21 @@ pub struct Tracked {
     pub may_rate: bool,
 }
 
+/// Open311's messages name its own fields (address_id); a resident is told what to do on the form.
+fn portal_location_key(key: &'static str) -> &'static str {
+    match key {
+        "error-open311-address-id" => "error-portal-area-unknown",
+        "error-open311-address-unplaced" | "error-open311-location-required" => "error-portal-area-required",
+        "error-open311-outside" => "error-portal-area-outside",
+        other => other,
+    }
+}
+
 fn rate_key(addr: &str) -> String {
     format!("portal-submit:{addr}")
 }
 
 impl Services {
-    /// Areas a resident may pick on the portal: communities and grids in use.
-    pub async fn portal_areas(&self) -> Result<Vec<Area>> {
-        self.store.open_intake_areas().await
-    }
-
     /// Takes in a resident's matter with its photos. Photos are checked before the case is
     /// taken in, so a bad file refuses the whole form and leaves nothing behind.
     pub async fn portal_submit(&self, form: PortalSubmit, photos: Vec<NewAttachment>, client_addr: Option<String>) -> Result<(Case, Submission)> {
@@ -80,9 +85,14 @@ impl Services {
         let description =
             multi_line(&form.description, 1, DESCRIPTION_MAX).ok_or(DomainError::invalid("description", "error-portal-description"))?;
         let area = self.place("/", &form.location).await.map_err(|e| match e {
-            DomainError::Invalid { key, .. } => DomainError::invalid("location", key),
+            DomainError::Invalid { key, .. } => DomainError::invalid("location", portal_location_key(key)),
             other => other,
         })?;
+        // Open311 may stand a matter for a whole street; a resident names the community, or
+        // lets the phone's position place it.
+        if form.location.lon_lat.is_none() && !matches!(area.level, AreaLevel::Community | AreaLevel::Grid) {
+            return Err(DomainError::invalid("area", "error-portal-area-incomplete"));
+        }
         let contact = Contact::parse(form.name.as_deref(), form.phone.as_deref())?;
         let parties = dispute_parties(kind, &contact, form.respondent.as_deref())?;
         if !photos.is_empty() {

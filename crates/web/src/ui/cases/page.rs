@@ -8,6 +8,7 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use fengqiao_domain::DomainError;
 use fengqiao_domain::model::case::{ActionKind, Case, CaseAction, HandlingLevel, Outcome, PartnerRoom, Satisfaction};
+use fengqiao_domain::model::submission::Source;
 use fengqiao_domain::rules::access::Permission;
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -105,6 +106,30 @@ pub struct TimelineRow {
     pub note: Option<String>,
 }
 
+/// What the resident said of the outcome on the portal, beside what staff recorded at the
+/// follow-up: the two can differ, and only the follow-up is counted in the figures.
+pub struct ResidentRating {
+    pub rating: Option<String>,
+    /// When and through which door, as one sentence.
+    pub via: Option<String>,
+}
+
+async fn resident_rating(state: &AppState, l: Lang, c: &PageCaller, id: Uuid) -> Result<Option<ResidentRating>, DomainError> {
+    let sub = match state.services.case_submission(&c.actor, id).await {
+        Ok(s) => s,
+        Err(DomainError::NotFound(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    // An Open311 client's case has no resident who could rate it, unless one did by its number.
+    if sub.rating.is_none() && sub.source != Source::Portal {
+        return Ok(None);
+    }
+    Ok(Some(ResidentRating {
+        rating: sub.rating.map(|r| label(l, "case-satisfaction", r.as_str())),
+        via: sub.rated_at.map(|at| l.t_args("case-resident-rating-via", &[("when", l.datetime(&at))])),
+    }))
+}
+
 #[derive(Template)]
 #[template(path = "case.html")]
 struct CasePage {
@@ -133,6 +158,9 @@ struct CasePage {
     files_hint: String,
     /// Disputes only: sessions, agreement, judicial confirmation.
     mediation: Option<crate::ui::mediation::MediationSection>,
+    /// Satisfaction as staff recorded it at the follow-up; the figures count this one.
+    follow_up: Option<String>,
+    resident: Option<ResidentRating>,
 }
 
 fn options<T: Copy>(l: Lang, prefix: &str, all: &[T], code: impl Fn(T) -> &'static str) -> Vec<(String, String)> {
@@ -238,8 +266,11 @@ pub(super) async fn show(state: &AppState, l: Lang, c: &PageCaller, uri: &Uri, i
     let attachments = super::attachments::rows(l, &case, s.attachments(&c.actor, id).await?);
     let files_hint = super::attachments::files_hint(l, &s.attachments);
     let mediation = crate::ui::mediation::section(state, l, c, &case).await;
+    let resident = resident_rating(state, l, c, id).await?;
     let page = CasePage {
         mediation,
+        follow_up: case.satisfaction.map(|x| label(l, "case-satisfaction", x.as_str())),
+        resident,
         base: Base::new(Some(c), "cases", &uri.to_string(), notice),
         csrf: c.csrf().to_string(),
         kind: label(l, "case-kind", case.kind.as_str()),
