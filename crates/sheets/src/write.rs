@@ -84,6 +84,9 @@ impl XlsxWriter {
     pub fn new(sheet_name: &str, headers: &[&str]) -> Result<Self, SheetError> {
         let columns = u16::try_from(headers.len()).map_err(|_| write_error("too many columns"))?;
         let mut workbook = Workbook::new();
+        // Deflating the sheet's XML is most of a large export's time; level 3 is about 1.4
+        // times as fast as the default 6 for files some 6% larger.
+        workbook.set_zip_compression_level(3);
         let header_format = Format::new()
             .set_bold()
             .set_background_color(Color::RGB(0xE7_EE_F7))

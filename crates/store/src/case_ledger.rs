@@ -6,10 +6,24 @@ use fengqiao_domain::ports::CaseScope;
 /// The WHERE clause of a case list, `$1` to `$14` as `bind_case_filter!` binds them. One text
 /// per scope, so each uses its own index; every value is bound.
 pub(crate) fn case_filter_sql(scope: &CaseScope) -> String {
-    let scope = match scope {
+    filter_sql(match scope {
         CaseScope::Area(_) => "area_path >= $1 AND area_path < $2",
         CaseScope::Handling(_) => "handling_path = $1 AND $2 IS NOT NULL",
-    };
+    })
+}
+
+/// An area's ledger after its last key (`$16` to `$18`). The key replaces the scope's lower
+/// bound (it lies inside the scope already): given both, SQLite seeks by the lower bound and
+/// steps over every row before the key, page after page.
+pub(crate) fn ledger_after_sql(scope: &CaseScope) -> String {
+    let key = "(area_path, created_at, id) > ($16, $17, $18)";
+    match scope {
+        CaseScope::Area(_) => filter_sql(&format!("$1 IS NOT NULL AND area_path < $2 AND {key}")),
+        CaseScope::Handling(_) => format!("{} AND {key}", case_filter_sql(scope)),
+    }
+}
+
+fn filter_sql(scope: &str) -> String {
     format!(
         "{scope} AND ($3 IS NULL OR status = $3) AND ($4 IS NULL OR kind = $4) \
          AND ($5 IS NULL OR category = $5 OR substr(category, 1, length($5) + 1) = $5 || '.') \
@@ -68,6 +82,28 @@ macro_rules! impl_case_ledger_store {
                 }
                 let rows = query.fetch_all(self.reader()).await.map_err($crate::error::map)?;
                 rows.iter().map(case_rows::party).collect::<Result<_, _>>().map_err($crate::error::map)
+            }
+
+            async fn ledger_cases(
+                &self,
+                q: &fengqiao_domain::ports::CaseQuery,
+                after: Option<&fengqiao_domain::ports::LedgerKey>,
+            ) -> fengqiao_domain::Result<Vec<fengqiao_domain::model::case::Case>> {
+                let q = fengqiao_domain::ports::CaseQuery { before: None, ..q.clone() };
+                // The key as a row value, so both databases read one range of `cases_figures`.
+                let filter = match after {
+                    Some(_) => $crate::case_ledger::ledger_after_sql(&q.scope),
+                    None => $crate::case_ledger::case_filter_sql(&q.scope),
+                };
+                let sql = format!("SELECT * FROM cases WHERE {filter} ORDER BY area_path, created_at, id LIMIT $15");
+                let query = sqlx::query(sqlx::AssertSqlSafe(sql));
+                let query = $crate::case_ledger::bind_case_filter!(query, &q).bind(q.limit);
+                let query = match after {
+                    Some(k) => query.bind(k.area_path.clone()).bind(k.created_at).bind(k.id),
+                    None => query,
+                };
+                let rows = query.fetch_all(self.reader()).await.map_err($crate::error::map)?;
+                rows.iter().map(case_rows::case).collect::<Result<_, _>>().map_err($crate::error::map)
             }
         }
     };

@@ -240,13 +240,15 @@ macro_rules! impl_stats_store {
                     .map_err($crate::error::map)
             }
 
-            async fn count_overdue(&self, q: &fengqiao_domain::ports::OverdueQuery) -> fengqiao_domain::Result<i64> {
+            async fn count_overdue_by_prefix(&self, q: &fengqiao_domain::ports::OverdueQuery, prefix_len: usize) -> fengqiao_domain::Result<Vec<(String, i64)>> {
+                use sqlx::Row;
                 // The status list is the partial index's, word for word, so the planner uses it.
-                sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM cases WHERE area_path >= $1 AND area_path < $2 \
+                let rows = sqlx::query(
+                    "SELECT substr(area_path, 1, $9) AS prefix, COUNT(*) AS n FROM cases WHERE area_path >= $1 AND area_path < $2 \
                      AND status NOT IN ('concluded', 'verified', 'followed_up', 'closed', 'declined') \
                      AND created_at >= $3 AND created_at < $4 AND deadline < $5 \
-                     AND ($6 IS NULL OR kind = $6) AND ($7 IS NULL OR category = $7 OR category LIKE $8)",
+                     AND ($6 IS NULL OR kind = $6) AND ($7 IS NULL OR category = $7 OR category LIKE $8) \
+                     GROUP BY 1",
                 )
                 .bind(&q.area_path)
                 .bind($crate::shared::prefix_upper(&q.area_path))
@@ -256,9 +258,11 @@ macro_rules! impl_stats_store {
                 .bind(&q.kind)
                 .bind(&q.category)
                 .bind(q.category.as_ref().map(|c| format!("{c}.%")))
-                .fetch_one(self.reader())
+                .bind(i32::try_from(prefix_len).unwrap_or(i32::MAX))
+                .fetch_all(self.reader())
                 .await
-                .map_err($crate::error::map)
+                .map_err($crate::error::map)?;
+                rows.iter().map(|r| Ok((r.try_get("prefix")?, r.try_get("n")?))).collect::<Result<_, sqlx::Error>>().map_err($crate::error::map)
             }
 
             async fn recount_intake_resolved(&self, area_path: &str, from: chrono::DateTime<chrono::Utc>, before: chrono::DateTime<chrono::Utc>) -> fengqiao_domain::Result<(i64, i64)> {

@@ -13,6 +13,8 @@ mod cases;
 mod imports;
 #[path = "conformance/intake_batches.rs"]
 mod intake_batches;
+#[path = "conformance/ledger.rs"]
+mod ledger;
 #[path = "conformance/mediation.rs"]
 mod mediation;
 #[path = "conformance/mediator_stats.rs"]

@@ -245,7 +245,7 @@ fn commit() -> String {
     let Some(head) = git(&["rev-parse", "--short", "HEAD"]) else {
         return "(none yet)".into();
     };
-    let dirty = git(&["status", "--porcelain", "--untracked-files=no"])
+    let dirty = git(&["status", "--porcelain", "--untracked-files=no", "--", ".", ":!BENCHMARKS.md"])
         .is_some_and(|s| !s.trim().is_empty());
     format!(
         "{}{}",

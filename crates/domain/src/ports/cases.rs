@@ -125,4 +125,22 @@ pub trait CaseLedgerStore: Send + Sync {
     async fn count_cases(&self, q: &CaseQuery) -> Result<i64>;
     /// The parties of these cases, each case's in the order they were taken in.
     async fn parties_of_cases(&self, case_ids: &[Uuid]) -> Result<Vec<Party>>;
+    /// A page of an area's ledger (`q.scope` is an area; `q.before` is ignored): by place,
+    /// then in the order taken in, starting after `after`. One index range however large the
+    /// area, where the list's newest-first order would sort the whole area for every page.
+    async fn ledger_cases(&self, q: &CaseQuery, after: Option<&LedgerKey>) -> Result<Vec<Case>>;
+}
+
+/// Where a ledger walk stands: the sort key of the last case handed out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerKey {
+    pub area_path: String,
+    pub created_at: DateTime<Utc>,
+    pub id: Uuid,
+}
+
+impl LedgerKey {
+    pub fn of(case: &Case) -> Self {
+        LedgerKey { area_path: case.area_path.clone(), created_at: case.created_at, id: case.id }
+    }
 }

@@ -67,7 +67,10 @@ pub trait StatsStore: Send + Sync {
     /// Paths of the areas with no parent (the city, usually one).
     async fn root_area_paths(&self) -> Result<Vec<String>>;
     async fn sum_case_stats(&self, f: &StatsFilter) -> Result<Vec<StatsSum>>;
-    async fn count_overdue(&self, q: &OverdueQuery) -> Result<i64>;
+    /// Overdue cases under `q.area_path`, counted in one pass per group of paths sharing their
+    /// first `prefix_len` characters: with a child's path length, one row per child (and one
+    /// for cases placed on the area itself), where a query per child would read it all twice.
+    async fn count_overdue_by_prefix(&self, q: &OverdueQuery, prefix_len: usize) -> Result<Vec<(String, i64)>>;
     /// Intake and resolved counted straight from the cases (a GROUP BY over the raw rows),
     /// not from the sums: what the benchmark sets beside the sums, and a second opinion.
     async fn recount_intake_resolved(&self, area_path: &str, from: DateTime<Utc>, before: DateTime<Utc>) -> Result<(i64, i64)>;

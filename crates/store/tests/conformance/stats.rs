@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use fengqiao_domain::model::case::{Case, CaseAction, CaseKind, HandlingLevel, Outcome, PartnerRoom, Satisfaction};
 use fengqiao_domain::model::{Area, AreaLevel};
-use fengqiao_domain::ports::{PeriodRange, StatsFilter, Store};
+use fengqiao_domain::ports::{OverdueQuery, PeriodRange, StatsFilter, Store};
 use fengqiao_domain::rules::case_stats::{Grain, idx};
 use fengqiao_domain::rules::deadline::Deadlines;
 use fengqiao_domain::rules::workflow::{self, Context};
@@ -161,6 +161,30 @@ async fn sums_equal_a_recount_after_random_workloads() {
                     assert_eq!(got("st_closed"), inside.iter().filter(|c| c.status.as_str() == "closed").count() as i64, "{} {code}", db.name);
                 }
             }
+
+            // Overdue, counted for every child in one pass, is a direct count too.
+            let at = Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).unwrap();
+            let open = |c: &&Case| !matches!(c.status.as_str(), "concluded" | "verified" | "followed_up" | "closed" | "declined");
+            let direct = |p: &str| cases.iter().filter(open).filter(|c| c.area_path.starts_with(p) && c.deadline.is_some_and(|d| d < at)).count() as i64;
+            let city_children: &[&str] = &["/1501/150102/", "/1501/150103/"];
+            let district_children: &[&str] = &["/1501/150103/150103003/"];
+            for (path, children) in [("/1501/", city_children), ("/1501/150103/", district_children)] {
+                let q = OverdueQuery {
+                    area_path: path.into(),
+                    taken_in_from: Utc.with_ymd_and_hms(2023, 12, 31, 16, 0, 0).unwrap(),
+                    taken_in_before: Utc.with_ymd_and_hms(2025, 12, 31, 16, 0, 0).unwrap(),
+                    now: at,
+                    kind: None,
+                    category: None,
+                };
+                let groups = s.count_overdue_by_prefix(&q, children[0].len()).await.unwrap();
+                for child in children {
+                    let got: i64 = groups.iter().filter(|(k, _)| k.starts_with(child)).map(|(_, n)| n).sum();
+                    assert_eq!(got, direct(child), "{} seed {seed}: overdue in {child}", db.name);
+                }
+                assert_eq!(groups.iter().map(|(_, n)| n).sum::<i64>(), direct(path), "{} seed {seed}: overdue in {path}", db.name);
+            }
+            assert!(direct("/1501/") > 0, "{} seed {seed}: some cases must be overdue for this to test anything", db.name);
 
             // A rebuild of sums that were damaged below the application repairs them.
             damage(&db).await;

@@ -134,7 +134,7 @@ async fn the_ledger_exports_the_filtered_scoped_list_without_personal_numbers() 
         assert_eq!(rows.len(), 3, "{text}");
         assert!(rows.iter().all(|r| r.len() == 20));
         let titles: Vec<&str> = rows[1..].iter().map(|r| r[3].as_str()).collect();
-        assert_eq!(titles, ["路灯,\"坏了\"", "'=cmd|' /C calc'!A0"], "newest first; the formula gets an apostrophe");
+        assert_eq!(titles, ["'=cmd|' /C calc'!A0", "路灯,\"坏了\""], "one grid, in the order taken in; the formula gets an apostrophe");
         assert!(text.contains("\"路灯,\"\"坏了\"\"\""), "comma and quotes are quoted: {text}");
         assert!(text.contains("\"光明路 1号, 2单元\""));
         for secret in [&id[..], "13904710000", "13904710001", "****"] {

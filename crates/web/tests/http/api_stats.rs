@@ -76,6 +76,23 @@ async fn figures_count_what_was_taken_in_and_resolved() {
         // Without an area: the caller's home area, this year to date.
         let (s, f) = app.get(&community, "/api/v1/stats/cases").await;
         assert_eq!((s, f["area"]["code"].as_str(), f["intake"].as_i64()), (200, Some("150103003030"), Some(3)), "{f}");
+
+        // The hazard, accepted (so it has a deadline) and left open, runs past its deadline:
+        // overdue in the street, in the child that holds it and in no other child; the
+        // concluded and the declined never are.
+        act(&app, &community, &ids[2], 1, json!({"action": "accept"})).await;
+        app.clock.advance(chrono::Duration::days(60));
+        let leader = app.token("leader").await;
+        let (_, f) = app.get(&leader, &format!("/api/v1/stats/cases?area=150103003&from={today}&to={today}")).await;
+        assert_eq!(f["overdue"], 1, "{}: {f}", app.backend);
+        for c in f["children"].as_array().unwrap() {
+            let expected = if c["area"]["code"] == "150103003030" { 1 } else { 0 };
+            assert_eq!(c["overdue"], expected, "{}: {c}", app.backend);
+        }
+        let admin = app.token("admin").await;
+        let (_, f) = app.get(&admin, &format!("/api/v1/stats/cases?area=1501&from={today}&to={today}")).await;
+        let hm = f["children"].as_array().unwrap().iter().find(|c| c["area"]["code"] == "150103").expect("回民区");
+        assert_eq!((f["overdue"].as_i64(), hm["overdue"].as_i64()), (Some(1), Some(1)), "{}: {f}", app.backend);
     }
 }
 

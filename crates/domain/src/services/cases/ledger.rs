@@ -16,7 +16,7 @@ use super::{CaseList, CaseQueue};
 use crate::error::Result;
 use crate::model::Area;
 use crate::model::case::Case;
-use crate::ports::CaseQuery;
+use crate::ports::{CaseQuery, CaseScope, LedgerKey};
 use crate::rules::access::Actor;
 use crate::services::Services;
 
@@ -33,6 +33,9 @@ pub struct LedgerExport {
     /// Rows handed out so far.
     pub rows: usize,
     query: CaseQuery,
+    /// The last case handed out, for an area's ledger (read by place, then by intake time);
+    /// a handling queue's ledger pages newest first through `query.before` as its list does.
+    after: Option<LedgerKey>,
     done: bool,
     /// Area names by code, filled as cases name them; bounded by the areas in scope.
     names: HashMap<String, String>,
@@ -76,18 +79,23 @@ impl Services {
         let after = json!({ "format": format, "area": area.code, "filters": filters(&q), "rows": total });
         let audit = self.audit(actor, "case.export", "export", area.code.as_str(), &area.path, None, Some(after));
         self.store.append_audit(&[audit]).await?;
-        Ok(LedgerExport { area, total, rows: 0, query, done: false, names: HashMap::new(), now: self.clock.now() })
+        Ok(LedgerExport { area, total, rows: 0, query, after: None, done: false, names: HashMap::new(), now: self.clock.now() })
     }
 
-    /// The next page of the ledger, newest case first; `None` at the end.
+    /// The next page of the ledger; `None` at the end. An area's ledger lists its cases by
+    /// place, then in the order they were taken in, as a ledger kept by hand would.
     pub async fn case_export_page(&self, x: &mut LedgerExport) -> Result<Option<Vec<LedgerRow>>> {
         if x.done {
             return Ok(None);
         }
-        let cases = self.store.cases(&x.query).await?;
+        let cases = match x.query.scope {
+            CaseScope::Area(_) => self.store.ledger_cases(&x.query, x.after.as_ref()).await?,
+            CaseScope::Handling(_) => self.store.cases(&x.query).await?,
+        };
         x.done = (cases.len() as i64) < LEDGER_PAGE;
         let Some(last) = cases.last() else { return Ok(None) };
         x.query.before = Some(last.id);
+        x.after = Some(LedgerKey::of(last));
         let ids: Vec<Uuid> = cases.iter().map(|c| c.id).collect();
         let mut parties: HashMap<Uuid, Vec<String>> = HashMap::new();
         for p in self.store.parties_of_cases(&ids).await? {

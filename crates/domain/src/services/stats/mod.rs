@@ -141,13 +141,19 @@ impl Services {
             kind: filter.kind.clone(),
             category: category.clone(),
         };
+        // One pass over the open cases for the area and all its children: grouped by the
+        // longest child path, each group belongs to the child whose path begins it (paths end
+        // in '/', so no child's path begins another's), or to the area itself.
+        let prefix_len = children.iter().map(|c| c.path.len()).max().unwrap_or(area.path.len());
+        let overdue_groups = self.store.count_overdue_by_prefix(&overdue(&area.path), prefix_len).await?;
+        let overdue_in = |path: &str| overdue_groups.iter().filter(|(p, _)| p.starts_with(path)).map(|(_, n)| n).sum::<i64>();
         let mut child_figures = Vec::with_capacity(children.len());
         for c in &children {
             let v = per_child.get(c.code.as_str()).copied().unwrap_or([0; N]);
             child_figures.push(ChildFigures {
                 area: area_ref(c),
                 figures: IntakeResolved::new(v[idx("intake")], v[idx("resolved")]),
-                overdue: self.store.count_overdue(&overdue(&c.path)).await?,
+                overdue: overdue_in(&c.path),
             });
         }
         let g = |name: &str| total[idx(name)];
@@ -189,7 +195,7 @@ impl Services {
                 .collect(),
             by_outcome: prefixed("out_"),
             by_level: LevelFigures { community: g("res_community"), street: g("res_street"), district: g("res_district") },
-            overdue: self.store.count_overdue(&overdue(&area.path)).await?,
+            overdue: overdue_groups.iter().map(|(_, n)| n).sum(),
             concluded_on_time: g("on_time"),
             concluded_late: g("late"),
             on_time_rate: share(g("on_time"), g("on_time") + g("late")),
