@@ -32,7 +32,8 @@ const USAGE: &str = "usage:
       households, about 3.45M residents) into an empty database: SQLite in DIR
       (default target/city) or the PostgreSQL database at URL. --cases N adds
       N cases over the last ten years (Hohhot-size: 10,000,000).
-  FENGQIAO_CITY_DIR=DIR stands for target/city in `gen` and `bench --city|--stats`.";
+  FENGQIAO_CITY_DIR=DIR stands for target/city in `gen` and `bench --city|--stats`,
+  and is the first world `bench --search` looks at.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

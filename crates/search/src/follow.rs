@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use fengqiao_domain::model::case::{Case, CategoryTree};
-use fengqiao_domain::ports::{CaseQuery, CaseScope};
+use fengqiao_domain::ports::{CaseQuery, CaseScope, LedgerKey};
 use fengqiao_domain::services::Services;
 use uuid::Uuid;
 
@@ -62,12 +62,14 @@ impl Follower {
         // No position until the end: a rebuild stopped midway is redone on the next start.
         self.index.commit(None)?;
         let mut done = 0u64;
-        let mut before = None;
+        let mut after = None;
         progress(0, total);
         loop {
-            let page = self.services.store.cases(&CaseQuery { before, ..everything.clone() }).await?;
+            // The ledger's walk, one index range read by key: the list's newest-first order
+            // would sort every case in the database for each page.
+            let page = self.services.store.ledger_cases(&everything, after.as_ref()).await?;
             let Some(last) = page.last() else { break };
-            before = Some(last.id);
+            after = Some(LedgerKey::of(last));
             let n = page.len() as u64;
             let docs = self.docs(page).await?;
             self.index.add_new(&docs)?;

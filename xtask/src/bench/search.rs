@@ -23,16 +23,22 @@ impl SearchFigures {
     }
 }
 
-/// The worlds to measure on, largest first: a generated city if there is one.
+/// The worlds to measure on: the one `FENGQIAO_CITY_DIR` names, else target/search-city, else
+/// target/city, whichever holds a database first.
 fn worlds() -> Vec<PathBuf> {
-    ["search-city", "city"].iter().map(|d| root().join("target").join(d)).filter(|d| d.join("fengqiao.db").exists()).collect()
+    let named = std::env::var_os("FENGQIAO_CITY_DIR").map(PathBuf::from);
+    named
+        .into_iter()
+        .chain(["search-city", "city"].iter().map(|d| root().join("target").join(d)))
+        .filter(|d| d.join("fengqiao.db").exists())
+        .collect()
 }
 
 pub fn run(bin: &Path) -> Result<SearchFigures, String> {
     let world = worlds().into_iter().next().ok_or(
         "no generated world: run `cargo xtask gen --households 20000 --cases 200000 --data-dir target/search-city` first",
     )?;
-    let shown = format!("target/{}", world.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default());
+    let shown = world.strip_prefix(root()).map_or_else(|_| world.display().to_string(), |p| p.display().to_string());
     let mut cmd = Command::new(bin);
     cmd.args(["search-bench", "--samples", "2000", "--data-dir"]).arg(&world);
     let run = run_tee(&mut cmd, Duration::from_secs(60 * 60))?;
