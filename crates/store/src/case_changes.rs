@@ -40,6 +40,16 @@ macro_rules! impl_case_change_store {
                 })
             }
 
+            async fn cases_after(&self, after: Option<uuid::Uuid>, limit: i64) -> fengqiao_domain::Result<Vec<fengqiao_domain::model::case::Case>> {
+                let rows = sqlx::query("SELECT * FROM cases WHERE ($1 IS NULL OR id > $1) ORDER BY id LIMIT $2")
+                    .bind(after)
+                    .bind(limit)
+                    .fetch_all(self.reader())
+                    .await
+                    .map_err($crate::error::map)?;
+                rows.iter().map(case_rows::case).collect::<Result<_, _>>().map_err($crate::error::map)
+            }
+
             async fn cases_by_ids(&self, ids: &[uuid::Uuid]) -> fengqiao_domain::Result<Vec<fengqiao_domain::model::case::Case>> {
                 let mut out = Vec::with_capacity(ids.len());
                 // Bounded IN lists: SQLite allows 32766 parameters, PostgreSQL 65535.

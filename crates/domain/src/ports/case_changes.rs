@@ -26,4 +26,8 @@ pub trait CaseChangeStore: Send + Sync {
     async fn prune_case_changes(&self, before_unix: i64) -> Result<u64>;
     /// These cases, in no particular order; ids that do not exist are left out.
     async fn cases_by_ids(&self, ids: &[Uuid]) -> Result<Vec<Case>>;
+    /// Every case by id, a page at a time, for a rebuild of the search index. Ids grow with
+    /// time as rows are appended, so this reads the table front to back where any other
+    /// order jumps about a database far larger than memory.
+    async fn cases_after(&self, after: Option<Uuid>, limit: i64) -> Result<Vec<Case>>;
 }

@@ -75,6 +75,19 @@ async fn an_areas_ledger_is_walked_by_place_then_intake_time_every_case_once() {
         assert_eq!(in_period.len(), 3, "the two of day 3 and the one of day 5");
         assert_eq!(walk(period).await, in_period, "{}: the intake period", db.name);
 
+        // The search index's rebuild reads every case by id, three at a time here.
+        let mut by_id = Vec::new();
+        let mut after = None;
+        loop {
+            let page = s.cases_after(after, 3).await.unwrap();
+            let Some(last) = page.last() else { break };
+            after = Some(last.id);
+            by_id.extend(page.iter().map(|c| c.id));
+        }
+        let mut all_ids: Vec<Uuid> = taken.iter().map(|c| c.id).collect();
+        all_ids.sort();
+        assert_eq!(by_id, all_ids, "{}: every case once, by id, outside the community too", db.name);
+
         // `before` belongs to the newest-first list; the walk ignores it.
         let stale = CaseQuery { before: Some(Uuid::nil()), ..all };
         assert_eq!(walk(stale).await.len(), 7, "{}", db.name);
