@@ -21,9 +21,14 @@ const COMPLETE: &str = "generation-complete";
 /// Rows of the import measured (two residents per household).
 const IMPORT_ROWS: usize = 20_000;
 
-/// target/city, or `FENGQIAO_CITY_DIR` to keep several generated worlds side by side.
+/// target/city, or `FENGQIAO_CITY_DIR` to keep several generated worlds side by side. Made
+/// absolute here: the servers a bench starts run in a directory of their own, where a relative
+/// path would name an empty world.
 pub fn default_dir() -> PathBuf {
-    std::env::var_os("FENGQIAO_CITY_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target").join("city"))
+    match std::env::var_os("FENGQIAO_CITY_DIR").map(PathBuf::from) {
+        Some(dir) => std::path::absolute(&dir).unwrap_or(dir),
+        None => root().join("target").join("city"),
+    }
 }
 
 /// Runs `fengqiao gen` into `dir` (SQLite) or `database_url`, with `cases` cases when not 0.

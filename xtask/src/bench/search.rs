@@ -26,7 +26,7 @@ impl SearchFigures {
 /// The worlds to measure on: the one `FENGQIAO_CITY_DIR` names, else target/search-city, else
 /// target/city, whichever holds a database first.
 fn worlds() -> Vec<PathBuf> {
-    let named = std::env::var_os("FENGQIAO_CITY_DIR").map(PathBuf::from);
+    let named = std::env::var_os("FENGQIAO_CITY_DIR").map(|_| super::city::default_dir());
     named
         .into_iter()
         .chain(["search-city", "city"].iter().map(|d| root().join("target").join(d)))
