@@ -202,30 +202,30 @@ macro_rules! impl_stats_store {
                 if f.area_codes.is_empty() || f.ranges.is_empty() {
                     return Ok(Vec::new());
                 }
-                let mut q = sqlx::QueryBuilder::<<$conn as sqlx::Connection>::Database>::new(format!(
-                    "SELECT area_code, kind, category, {} FROM case_stats WHERE area_code IN (",
-                    *stats_sql::SUMS
-                ));
-                let mut codes = q.separated(", ");
-                for c in &f.area_codes {
-                    codes.push_bind(c);
-                }
-                q.push(") AND (");
+                // One SELECT per period range, so each reads its own stretch of the primary key
+                // (area, grain, period); with the ranges ORed in one WHERE, SQLite used only the
+                // area and read every day row the area ever had.
+                let mut q = sqlx::QueryBuilder::<<$conn as sqlx::Connection>::Database>::new(format!("SELECT area_code, kind, category, {} FROM (", *stats_sql::SUMS));
                 for (i, r) in f.ranges.iter().enumerate() {
                     if i > 0 {
-                        q.push(" OR ");
+                        q.push(" UNION ALL ");
                     }
-                    q.push("(grain = ").push_bind(r.grain.as_str());
+                    q.push(format!("SELECT area_code, kind, category, {} FROM case_stats WHERE area_code IN (", *stats_sql::COLUMNS));
+                    let mut codes = q.separated(", ");
+                    for c in &f.area_codes {
+                        codes.push_bind(c);
+                    }
+                    q.push(") AND grain = ").push_bind(r.grain.as_str());
                     q.push(" AND period >= ").push_bind(r.from.to_string());
-                    q.push(" AND period < ").push_bind(r.until.to_string()).push(")");
+                    q.push(" AND period < ").push_bind(r.until.to_string());
+                    if let Some(k) = &f.kind {
+                        q.push(" AND kind = ").push_bind(k);
+                    }
+                    if let Some(c) = &f.category {
+                        q.push(" AND (category = ").push_bind(c).push(" OR category LIKE ").push_bind(format!("{c}.%")).push(")");
+                    }
                 }
-                q.push(")");
-                if let Some(k) = &f.kind {
-                    q.push(" AND kind = ").push_bind(k);
-                }
-                if let Some(c) = &f.category {
-                    q.push(" AND (category = ").push_bind(c).push(" OR category LIKE ").push_bind(format!("{c}.%")).push(")");
-                }
+                q.push(") AS ranged");
                 q.push(" GROUP BY area_code, kind, category");
                 let rows = q.build().fetch_all(self.reader()).await.map_err($crate::error::map)?;
                 rows.iter()
