@@ -12,15 +12,31 @@ pub(crate) fn case_filter_sql(scope: &CaseScope) -> String {
     })
 }
 
-/// An area's ledger after its last key (`$16` to `$18`). The key replaces the scope's lower
-/// bound (it lies inside the scope already): given both, SQLite seeks by the lower bound and
-/// steps over every row before the key, page after page.
-pub(crate) fn ledger_after_sql(scope: &CaseScope) -> String {
-    let key = "(area_path, created_at, id) > ($16, $17, $18)";
-    match scope {
-        CaseScope::Area(_) => filter_sql(&format!("$1 IS NOT NULL AND area_path < $2 AND {key}")),
-        CaseScope::Handling(_) => format!("{} AND {key}", case_filter_sql(scope)),
-    }
+/// A page of an area's ledger: the list's filter (`$1` to `$14`), the limit (`$15`), the
+/// period's bounds again, always bound (`$16`, `$17`), so that a walk in intake order has an
+/// end to its index range, and after a page the last key (`$18`, `$19`). `hints` names the
+/// index for SQLite, whose planner has no statistics to choose between the two walks.
+pub(crate) fn ledger_sql(scope: &CaseScope, walk: fengqiao_domain::ports::LedgerWalk, after: bool, hints: bool) -> String {
+    use fengqiao_domain::ports::LedgerWalk;
+    let index = match (hints, walk) {
+        (false, _) => "",
+        (true, LedgerWalk::InArea) => " INDEXED BY cases_figures",
+        (true, LedgerWalk::InTime) => " INDEXED BY cases_taken_in",
+    };
+    let key = if after { " AND (created_at, id) > ($18, $19)" } else { "" };
+    format!(
+        "SELECT * FROM cases{index} WHERE {} AND created_at >= $16 AND created_at < $17{key} ORDER BY created_at, id LIMIT $15",
+        case_filter_sql(scope)
+    )
+}
+
+/// The period bounds `ledger_sql` binds when the list has none: earlier and later than any
+/// case (as instants, so both backends compare them as they compare `created_at`).
+pub(crate) fn ledger_bounds(q: &fengqiao_domain::ports::CaseQuery) -> (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) {
+    use chrono::TimeZone;
+    let first = chrono::Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).single().expect("a valid instant");
+    let last = chrono::Utc.with_ymd_and_hms(9999, 1, 1, 0, 0, 0).single().expect("a valid instant");
+    (q.taken_in_from.unwrap_or(first), q.taken_in_before.unwrap_or(last))
 }
 
 fn filter_sql(scope: &str) -> String {
@@ -60,7 +76,7 @@ pub(crate) use bind_case_filter;
 
 /// Expanded next to `impl_case_store!`, whose row decoders it uses.
 macro_rules! impl_case_ledger_store {
-    ($store:ty) => {
+    ($store:ty, hints = $hints:literal) => {
         #[async_trait::async_trait]
         impl fengqiao_domain::ports::CaseLedgerStore for $store {
             async fn count_cases(&self, q: &fengqiao_domain::ports::CaseQuery) -> fengqiao_domain::Result<i64> {
@@ -87,19 +103,16 @@ macro_rules! impl_case_ledger_store {
             async fn ledger_cases(
                 &self,
                 q: &fengqiao_domain::ports::CaseQuery,
+                walk: fengqiao_domain::ports::LedgerWalk,
                 after: Option<&fengqiao_domain::ports::LedgerKey>,
             ) -> fengqiao_domain::Result<Vec<fengqiao_domain::model::case::Case>> {
                 let q = fengqiao_domain::ports::CaseQuery { before: None, ..q.clone() };
-                // The key as a row value, so both databases read one range of `cases_figures`.
-                let filter = match after {
-                    Some(_) => $crate::case_ledger::ledger_after_sql(&q.scope),
-                    None => $crate::case_ledger::case_filter_sql(&q.scope),
-                };
-                let sql = format!("SELECT * FROM cases WHERE {filter} ORDER BY area_path, created_at, id LIMIT $15");
+                let sql = $crate::case_ledger::ledger_sql(&q.scope, walk, after.is_some(), $hints);
+                let (from, until) = $crate::case_ledger::ledger_bounds(&q);
                 let query = sqlx::query(sqlx::AssertSqlSafe(sql));
-                let query = $crate::case_ledger::bind_case_filter!(query, &q).bind(q.limit);
+                let query = $crate::case_ledger::bind_case_filter!(query, &q).bind(q.limit).bind(from).bind(until);
                 let query = match after {
-                    Some(k) => query.bind(k.area_path.clone()).bind(k.created_at).bind(k.id),
+                    Some(k) => query.bind(k.created_at).bind(k.id),
                     None => query,
                 };
                 let rows = query.fetch_all(self.reader()).await.map_err($crate::error::map)?;

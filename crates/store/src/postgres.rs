@@ -102,7 +102,7 @@ impl_store!(PgStore, Postgres, sqlx::postgres::PgRow, PgConnection, lock = " FOR
 crate::registry::impl_registry_store!(PgStore, sqlx::postgres::PgRow, PgConnection);
 crate::imports::impl_imports!(PgStore, sqlx::postgres::PgRow, PgConnection);
 crate::cases::impl_case_store!(PgStore, sqlx::postgres::PgRow, PgConnection);
-crate::case_ledger::impl_case_ledger_store!(PgStore);
+crate::case_ledger::impl_case_ledger_store!(PgStore, hints = false);
 crate::case_changes::impl_case_change_store!(PgStore);
 crate::attachments::impl_attachment_store!(PgStore, sqlx::postgres::PgRow, PgConnection, lock = " FOR UPDATE");
 crate::case_settings::impl_case_settings_store!(PgStore, sqlx::postgres::PgRow, PgConnection);

@@ -100,7 +100,7 @@ impl_store!(SqliteStore, Sqlite, sqlx::sqlite::SqliteRow, SqliteConnection, lock
 crate::registry::impl_registry_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
 crate::imports::impl_imports!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
 crate::cases::impl_case_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
-crate::case_ledger::impl_case_ledger_store!(SqliteStore);
+crate::case_ledger::impl_case_ledger_store!(SqliteStore, hints = true);
 crate::case_changes::impl_case_change_store!(SqliteStore);
 crate::attachments::impl_attachment_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection, lock = "");
 crate::case_settings::impl_case_settings_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);

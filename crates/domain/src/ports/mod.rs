@@ -24,7 +24,7 @@ pub use attachments::{AttachmentStore, BlobStore, DatabaseBlobs};
 pub use case_changes::{CaseChange, CaseChangeStore};
 pub use case_settings::{CaseSettingsStore, StoredCaseSettings};
 pub use stats::{OverdueQuery, PeriodRange, StatsCheck, StatsDifference, StatsFilter, StatsStore, StatsSum};
-pub use cases::{CaseHistories, CaseHistory, CaseIntake, CaseLedgerStore, CaseQuery, CaseScope, CaseStore, LedgerKey};
+pub use cases::{CaseHistories, CaseHistory, CaseIntake, CaseLedgerStore, CaseQuery, CaseScope, CaseStore, LedgerKey, LedgerWalk};
 pub use submissions::{SubmissionQuery, SubmissionStore};
 pub use search::{CaseHit, CaseSearchIndex, CaseSearchPage, CaseSearchQuery, SimilarCasesQuery};
 pub use workload::{WorkloadRow, WorkloadStore};

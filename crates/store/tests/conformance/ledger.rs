@@ -1,10 +1,11 @@
-//! The ledger's walk: by place, then by intake time, then by id; every case once, filters and
-//! period honoured, and the same count the export announces.
+//! The ledger's walks: in the order taken in (intake time, then id), through the area's cases
+//! or along the period's; every case once, filters and period honoured, the same order both
+//! ways, and the same count the export announces.
 
 use chrono::Duration;
 use fengqiao_domain::model::AreaLevel;
 use fengqiao_domain::model::case::{Case, CaseKind};
-use fengqiao_domain::ports::{CaseQuery, CaseScope, LedgerKey};
+use fengqiao_domain::ports::{CaseQuery, CaseScope, LedgerKey, LedgerWalk};
 use fengqiao_store::testing;
 use uuid::Uuid;
 
@@ -12,7 +13,7 @@ use crate::cases::{case_audit, grid, intake};
 use crate::{area, now};
 
 #[tokio::test]
-async fn an_areas_ledger_is_walked_by_place_then_intake_time_every_case_once() {
+async fn an_areas_ledger_is_walked_in_intake_order_every_case_once_either_way() {
     for db in testing::all().await {
         let s = db.store.as_ref();
         let (t, g1) = grid(s).await;
@@ -41,17 +42,17 @@ async fn an_areas_ledger_is_walked_by_place_then_intake_time_every_case_once() {
             i.case.created_at = start + Duration::days(day);
             taken.push(s.insert_case(&i, &case_audit(&i.case)).await.unwrap());
         }
-        let key = |c: &Case| (c.area_path.clone(), c.created_at, c.id);
+        let key = |c: &Case| (c.created_at, c.id);
         let expected = |keep: &dyn Fn(&Case) -> bool| {
             let mut v: Vec<&Case> = taken.iter().filter(|c| c.area_path.starts_with(&community.path) && keep(c)).collect();
             v.sort_by_key(|c| key(c));
             v.into_iter().map(|c| c.id).collect::<Vec<Uuid>>()
         };
-        let walk = |q: CaseQuery| async move {
+        let walk = |q: CaseQuery, how: LedgerWalk| async move {
             let mut seen = Vec::new();
             let mut after: Option<LedgerKey> = None;
             loop {
-                let page = s.ledger_cases(&q, after.as_ref()).await.unwrap();
+                let page = s.ledger_cases(&q, how, after.as_ref()).await.unwrap();
                 assert!(page.len() as i64 <= q.limit);
                 let Some(last) = page.last() else { break };
                 after = Some(LedgerKey::of(last));
@@ -60,20 +61,26 @@ async fn an_areas_ledger_is_walked_by_place_then_intake_time_every_case_once() {
             seen
         };
 
-        let all = CaseQuery::new(CaseScope::Area(community.path.clone()), 2);
-        let seen = walk(all.clone()).await;
-        assert_eq!(seen, expected(&|_| true), "{}: by place, then intake time, then id; pages of two", db.name);
-        assert_eq!(s.count_cases(&all).await.unwrap(), seen.len() as i64, "{}: the announced count is the walk's", db.name);
+        for how in [LedgerWalk::InArea, LedgerWalk::InTime] {
+            let all = CaseQuery::new(CaseScope::Area(community.path.clone()), 2);
+            let seen = walk(all.clone(), how).await;
+            assert_eq!(seen, expected(&|_| true), "{} {how:?}: intake time, then id; pages of two", db.name);
+            assert_eq!(s.count_cases(&all).await.unwrap(), seen.len() as i64, "{}: the announced count is the walk's", db.name);
 
-        let disputes = CaseQuery { kind: Some(CaseKind::Dispute), ..all.clone() };
-        assert_eq!(walk(disputes).await, expected(&|c| c.kind == CaseKind::Dispute), "{}: a filter holds on every page", db.name);
+            let disputes = CaseQuery { kind: Some(CaseKind::Dispute), ..all.clone() };
+            assert_eq!(walk(disputes, how).await, expected(&|c| c.kind == CaseKind::Dispute), "{} {how:?}: a filter holds on every page", db.name);
 
-        let from = start + Duration::days(3);
-        let before = start + Duration::days(7);
-        let period = CaseQuery { taken_in_from: Some(from), taken_in_before: Some(before), ..all.clone() };
-        let in_period = expected(&|c| c.created_at >= from && c.created_at < before);
-        assert_eq!(in_period.len(), 3, "the two of day 3 and the one of day 5");
-        assert_eq!(walk(period).await, in_period, "{}: the intake period", db.name);
+            let from = start + Duration::days(3);
+            let before = start + Duration::days(7);
+            let period = CaseQuery { taken_in_from: Some(from), taken_in_before: Some(before), ..all.clone() };
+            let in_period = expected(&|c| c.created_at >= from && c.created_at < before);
+            assert_eq!(in_period.len(), 3, "the two of day 3 and the one of day 5");
+            assert_eq!(walk(period, how).await, in_period, "{} {how:?}: the intake period", db.name);
+
+            // `before` belongs to the newest-first list; the walk ignores it.
+            let stale = CaseQuery { before: Some(Uuid::nil()), ..all };
+            assert_eq!(walk(stale, how).await.len(), 7, "{} {how:?}", db.name);
+        }
 
         // The search index's rebuild reads every case by id, three at a time here.
         let mut by_id = Vec::new();
@@ -87,9 +94,5 @@ async fn an_areas_ledger_is_walked_by_place_then_intake_time_every_case_once() {
         let mut all_ids: Vec<Uuid> = taken.iter().map(|c| c.id).collect();
         all_ids.sort();
         assert_eq!(by_id, all_ids, "{}: every case once, by id, outside the community too", db.name);
-
-        // `before` belongs to the newest-first list; the walk ignores it.
-        let stale = CaseQuery { before: Some(Uuid::nil()), ..all };
-        assert_eq!(walk(stale).await.len(), 7, "{}", db.name);
     }
 }

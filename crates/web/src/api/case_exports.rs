@@ -19,7 +19,7 @@ async fn export(state: AppState, l: Lang, caller: ApiCaller, q: CaseExportQuery,
 }
 
 /// The case ledger as XLSX: the cases `GET /api/v1/cases` lists with the same filters, all of
-/// them: an area's by place (area code), then in the order taken in; a handling queue's
+/// them: an area's in the order taken in (oldest first); a handling queue's
 /// newest first. Parties by name only. `X-Total-Count` tells how many rows follow; the
 /// export is written to the audit log before the file leaves.
 #[utoipa::path(get, path = "/api/v1/cases/export.xlsx", tag = "cases", security(("bearer" = [])), params(CaseExportQuery),

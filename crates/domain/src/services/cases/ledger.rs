@@ -4,7 +4,8 @@
 //!
 //! The rows are counted and the export audited before the first row is read: a streamed
 //! file cannot be called back, so it is recorded before any of it leaves, and the count lets
-//! a client show how far the download has come. Rows are read a page at a time by key.
+//! a client show how far the download has come. Rows are read a page at a time by key, in the
+//! order taken in (as a ledger kept by hand is written).
 
 use std::collections::HashMap;
 
@@ -16,12 +17,16 @@ use super::{CaseList, CaseQueue};
 use crate::error::Result;
 use crate::model::Area;
 use crate::model::case::Case;
-use crate::ports::{CaseQuery, CaseScope, LedgerKey};
+use crate::ports::{CaseQuery, CaseScope, LedgerKey, LedgerWalk};
 use crate::rules::access::Actor;
 use crate::services::Services;
 
 /// Cases read per query: few queries for a large ledger, little memory for each page.
 const LEDGER_PAGE: i64 = 500;
+/// Up to this many rows a ledger is read through its area's own cases, sorting each page
+/// (at most 40 pages re-reading at most 20,000 index entries each); beyond it, along the
+/// period's cases in intake order.
+const SORTED_IN_AREA_ROWS: i64 = 20_000;
 
 /// A ledger export under way.
 #[derive(Debug, Clone)]
@@ -33,9 +38,10 @@ pub struct LedgerExport {
     /// Rows handed out so far.
     pub rows: usize,
     query: CaseQuery,
-    /// The last case handed out, for an area's ledger (read by place, then by intake time);
-    /// a handling queue's ledger pages newest first through `query.before` as its list does.
+    /// The last case handed out, for an area's ledger (read in the order taken in); a
+    /// handling queue's ledger pages newest first through `query.before` as its list does.
     after: Option<LedgerKey>,
+    walk: LedgerWalk,
     done: bool,
     /// Area names by code, filled as cases name them; bounded by the areas in scope.
     names: HashMap<String, String>,
@@ -79,17 +85,18 @@ impl Services {
         let after = json!({ "format": format, "area": area.code, "filters": filters(&q), "rows": total });
         let audit = self.audit(actor, "case.export", "export", area.code.as_str(), &area.path, None, Some(after));
         self.store.append_audit(&[audit]).await?;
-        Ok(LedgerExport { area, total, rows: 0, query, after: None, done: false, names: HashMap::new(), now: self.clock.now() })
+        let walk = if total <= SORTED_IN_AREA_ROWS { LedgerWalk::InArea } else { LedgerWalk::InTime };
+        Ok(LedgerExport { area, total, rows: 0, query, after: None, walk, done: false, names: HashMap::new(), now: self.clock.now() })
     }
 
-    /// The next page of the ledger; `None` at the end. An area's ledger lists its cases by
-    /// place, then in the order they were taken in, as a ledger kept by hand would.
+    /// The next page of the ledger; `None` at the end. An area's ledger lists its cases in
+    /// the order they were taken in, as a ledger kept by hand would.
     pub async fn case_export_page(&self, x: &mut LedgerExport) -> Result<Option<Vec<LedgerRow>>> {
         if x.done {
             return Ok(None);
         }
         let cases = match x.query.scope {
-            CaseScope::Area(_) => self.store.ledger_cases(&x.query, x.after.as_ref()).await?,
+            CaseScope::Area(_) => self.store.ledger_cases(&x.query, x.walk, x.after.as_ref()).await?,
             CaseScope::Handling(_) => self.store.cases(&x.query).await?,
         };
         x.done = (cases.len() as i64) < LEDGER_PAGE;
