@@ -54,8 +54,7 @@ macro_rules! impl_case_change_store {
                 let mut out = Vec::with_capacity(ids.len());
                 // Bounded IN lists: SQLite allows 32766 parameters, PostgreSQL 65535.
                 for chunk in ids.chunks(1000) {
-                    let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-                    let sql = format!("SELECT * FROM cases WHERE id IN ({})", marks.join(","));
+                    let sql = format!("SELECT * FROM cases WHERE id IN ({})", $crate::registry::marks(chunk.len(), <$store>::BACKEND));
                     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
                     for id in chunk {
                         query = query.bind(*id);

@@ -90,8 +90,10 @@ macro_rules! impl_case_ledger_store {
                 if case_ids.is_empty() {
                     return Ok(Vec::new());
                 }
-                let marks: Vec<String> = (1..=case_ids.len()).map(|i| format!("${i}")).collect();
-                let sql = format!("SELECT * FROM case_parties WHERE case_id IN ({}) ORDER BY case_id, position", marks.join(","));
+                let sql = format!(
+                    "SELECT * FROM case_parties WHERE case_id IN ({}) ORDER BY case_id, position",
+                    $crate::registry::marks(case_ids.len(), <$store>::BACKEND)
+                );
                 let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
                 for id in case_ids {
                     query = query.bind(*id);
