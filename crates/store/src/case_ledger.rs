@@ -23,9 +23,11 @@ pub(crate) fn ledger_sql(scope: &CaseScope, walk: fengqiao_domain::ports::Ledger
         (true, LedgerWalk::InArea) => " INDEXED BY cases_figures",
         (true, LedgerWalk::InTime) => " INDEXED BY cases_taken_in",
     };
-    let key = if after { " AND (created_at, id) > ($18, $19)" } else { "" };
+    // After a page the key replaces the period's start (it lies inside the period): given
+    // both, SQLite seeks to the start and steps over every case handed out so far, each page.
+    let start = if after { "$16 IS NOT NULL AND (created_at, id) > ($18, $19)" } else { "created_at >= $16" };
     format!(
-        "SELECT * FROM cases{index} WHERE {} AND created_at >= $16 AND created_at < $17{key} ORDER BY created_at, id LIMIT $15",
+        "SELECT * FROM cases{index} WHERE {} AND {start} AND created_at < $17 ORDER BY created_at, id LIMIT $15",
         case_filter_sql(scope)
     )
 }

@@ -92,16 +92,37 @@ fn row(w: &mut Words, r: LedgerRow) -> Vec<Cell> {
     ]
 }
 
+/// The next page is read while this one is written: the database's driver thread and the
+/// writer then work side by side on a server with more than one core.
 struct LedgerPages {
-    services: Arc<Services>,
     words: Words,
-    x: LedgerExport,
+    ahead: Option<tokio::task::JoinHandle<Result<(LedgerExport, Option<Vec<LedgerRow>>), DomainError>>>,
+    services: Arc<Services>,
+}
+
+fn read_page(services: Arc<Services>, mut x: LedgerExport) -> tokio::task::JoinHandle<Result<(LedgerExport, Option<Vec<LedgerRow>>), DomainError>> {
+    tokio::spawn(async move {
+        let page = services.case_export_page(&mut x).await?;
+        Ok((x, page))
+    })
 }
 
 impl Pages for LedgerPages {
     async fn next_page(&mut self) -> Result<Option<Vec<Vec<Cell>>>, DomainError> {
-        let page = self.services.case_export_page(&mut self.x).await?;
-        Ok(page.map(|rows| rows.into_iter().map(|r| row(&mut self.words, r)).collect()))
+        let Some(reading) = self.ahead.take() else { return Ok(None) };
+        let (x, page) = reading.await.map_err(|e| DomainError::Internal(format!("ledger page: {e}")))??;
+        let Some(rows) = page else { return Ok(None) };
+        self.ahead = Some(read_page(self.services.clone(), x));
+        Ok(Some(rows.into_iter().map(|r| row(&mut self.words, r)).collect()))
+    }
+}
+
+impl Drop for LedgerPages {
+    /// A download given up half-way stops reading too.
+    fn drop(&mut self) {
+        if let Some(reading) = self.ahead.take() {
+            reading.abort();
+        }
     }
 }
 
@@ -117,5 +138,6 @@ pub async fn respond(services: Arc<Services>, l: Lang, x: LedgerExport, format: 
         headers: headers(l),
     };
     let total = x.total;
-    Ok(super::live(format, sheet, LedgerPages { services, words: Words { l, settings, seen: HashMap::new() }, x }, total))
+    let ahead = Some(read_page(services.clone(), x));
+    Ok(super::live(format, sheet, LedgerPages { words: Words { l, settings, seen: HashMap::new() }, ahead, services }, total))
 }
