@@ -1,5 +1,6 @@
 //! The figures' half of the store (`StatsStore`), for both backends: sums kept current inside
-//! the write transactions of cases (`apply_stats_in`), read back for any area × period, and
+//! the write transactions of cases (`apply_stats_in`; day and month rows in `case_stats`, year
+//! rows in `case_stats_years`), read back for any area × period, and
 //! recounted from raw records to prove them (`verify_case_stats`, `rebuild_case_stats`).
 
 macro_rules! impl_stats_store {
@@ -9,10 +10,18 @@ macro_rules! impl_stats_store {
             use std::sync::LazyLock;
 
             pub(super) static COLUMNS: LazyLock<String> = LazyLock::new(|| COUNTERS.join(", "));
-            pub(super) static ADD_ON_CONFLICT: LazyLock<String> = LazyLock::new(|| {
-                let sets: Vec<String> = COUNTERS.iter().map(|c| format!("{c} = case_stats.{c} + excluded.{c}")).collect();
+            fn add_on_conflict(table: &str) -> String {
+                let sets: Vec<String> = COUNTERS.iter().map(|c| format!("{c} = {table}.{c} + excluded.{c}")).collect();
                 format!(" ON CONFLICT (area_code, grain, period, kind, category) DO UPDATE SET {}", sets.join(", "))
-            });
+            }
+            pub(super) static ADD_ON_CONFLICT: LazyLock<[String; 2]> = LazyLock::new(|| TABLES.map(add_on_conflict));
+            /// Day and month sums live in `case_stats`, year sums in `case_stats_years` (same
+            /// columns; see migration 0018).
+            pub(super) const TABLES: [&str; 2] = ["case_stats", "case_stats_years"];
+
+            pub(super) fn table_of(grain: fengqiao_domain::rules::case_stats::Grain) -> usize {
+                usize::from(grain == fengqiao_domain::rules::case_stats::Grain::Year)
+            }
             pub(super) static SUMS: LazyLock<String> =
                 LazyLock::new(|| COUNTERS.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}")).collect::<Vec<_>>().join(", "));
         }
@@ -22,10 +31,22 @@ macro_rules! impl_stats_store {
 
         /// Adds a delta to the stored sums, in the caller's transaction.
         async fn apply_stats_in(conn: &mut $conn, delta: &fengqiao_domain::rules::case_stats::StatsDelta) -> Result<(), sqlx::Error> {
-            let rows: Vec<_> = delta.rows.iter().collect();
+            for (t, table) in stats_sql::TABLES.iter().enumerate() {
+                let rows: Vec<_> = delta.rows.iter().filter(|(k, _)| stats_sql::table_of(k.grain) == t).collect();
+                upsert_stats_in(&mut *conn, table, &stats_sql::ADD_ON_CONFLICT[t], &rows).await?;
+            }
+            Ok(())
+        }
+
+        async fn upsert_stats_in(
+            conn: &mut $conn,
+            table: &str,
+            on_conflict: &str,
+            rows: &[(&fengqiao_domain::rules::case_stats::StatsKey, &fengqiao_domain::rules::case_stats::Counters)],
+        ) -> Result<(), sqlx::Error> {
             for chunk in rows.chunks(STATS_ROWS_PER_UPSERT) {
                 let mut q = sqlx::QueryBuilder::<<$conn as sqlx::Connection>::Database>::new(format!(
-                    "INSERT INTO case_stats (area_code, grain, period, kind, category, {}) ",
+                    "INSERT INTO {table} (area_code, grain, period, kind, category, {}) ",
                     *stats_sql::COLUMNS
                 ));
                 q.push_values(chunk, |mut b, (k, v)| {
@@ -34,7 +55,7 @@ macro_rules! impl_stats_store {
                         b.push_bind(*x);
                     }
                 });
-                q.push(&*stats_sql::ADD_ON_CONFLICT);
+                q.push(on_conflict);
                 q.build().execute(&mut *conn).await?;
             }
             Ok(())
@@ -49,15 +70,16 @@ macro_rules! impl_stats_store {
             let moves = old.iter().filter(|c| !new.contains(c)).map(|c| (*c, -1)).chain(new.iter().filter(|c| !old.contains(c)).map(|c| (*c, 1)));
             for (ancestor, sign) in moves {
                 let signed: Vec<String> = fengqiao_domain::rules::case_stats::COUNTERS.iter().map(|c| format!("{sign} * {c}")).collect();
-                // `WHERE true` tells SQLite's parser the ON CONFLICT belongs to the INSERT.
-                let sql = format!(
-                    "INSERT INTO case_stats (area_code, grain, period, kind, category, {cols}) \
-                     SELECT $1, grain, period, kind, category, {signed} FROM case_stats WHERE area_code = $2 AND true{conflict}",
-                    cols = *stats_sql::COLUMNS,
-                    signed = signed.join(", "),
-                    conflict = *stats_sql::ADD_ON_CONFLICT,
-                );
-                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ancestor).bind(code).execute(&mut *conn).await?;
+                for (table, conflict) in stats_sql::TABLES.iter().zip(stats_sql::ADD_ON_CONFLICT.iter()) {
+                    // `WHERE true` tells SQLite's parser the ON CONFLICT belongs to the INSERT.
+                    let sql = format!(
+                        "INSERT INTO {table} (area_code, grain, period, kind, category, {cols}) \
+                         SELECT $1, grain, period, kind, category, {signed} FROM {table} WHERE area_code = $2 AND true{conflict}",
+                        cols = *stats_sql::COLUMNS,
+                        signed = signed.join(", "),
+                    );
+                    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ancestor).bind(code).execute(&mut *conn).await?;
+                }
             }
             Ok(())
         }
@@ -68,6 +90,7 @@ macro_rules! impl_stats_store {
             let grain = match r.try_get::<String, _>("grain")?.as_str() {
                 "day" => Grain::Day,
                 "month" => Grain::Month,
+                "year" => Grain::Year,
                 other => return Err(sqlx::Error::Decode($crate::error::corrupt("stats grain", other).into())),
             };
             let period: String = r.try_get("period")?;
@@ -126,7 +149,10 @@ macro_rules! impl_stats_store {
             }
 
             async fn finish(conn: &mut $conn, code: &str, sums: &Sums, rebuild: bool, check: &mut fengqiao_domain::ports::StatsCheck) -> Result<(), sqlx::Error> {
-                let stored = sqlx::query("SELECT * FROM case_stats WHERE area_code = $1").bind(code).fetch_all(&mut *conn).await?;
+                let stored = sqlx::query("SELECT * FROM case_stats WHERE area_code = $1 UNION ALL SELECT * FROM case_stats_years WHERE area_code = $1")
+                    .bind(code)
+                    .fetch_all(&mut *conn)
+                    .await?;
                 let mut stored_map: Sums = BTreeMap::new();
                 for r in &stored {
                     let (k, v) = stats_key_of(r)?;
@@ -146,7 +172,9 @@ macro_rules! impl_stats_store {
                     }
                 }
                 if rebuild {
-                    sqlx::query("DELETE FROM case_stats WHERE area_code = $1").bind(code).execute(&mut *conn).await?;
+                    for table in stats_sql::TABLES {
+                        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE area_code = $1"))).bind(code).execute(&mut *conn).await?;
+                    }
                     apply_stats_in(&mut *conn, &StatsDelta { rows: sums.clone() }).await?;
                 }
                 Ok(())
@@ -210,7 +238,8 @@ macro_rules! impl_stats_store {
                     if i > 0 {
                         q.push(" UNION ALL ");
                     }
-                    q.push(format!("SELECT area_code, kind, category, {} FROM case_stats WHERE area_code IN (", *stats_sql::COLUMNS));
+                    let table = stats_sql::TABLES[stats_sql::table_of(r.grain)];
+                    q.push(format!("SELECT area_code, kind, category, {} FROM {table} WHERE area_code IN (", *stats_sql::COLUMNS));
                     let mut codes = q.separated(", ");
                     for c in &f.area_codes {
                         codes.push_bind(c);

@@ -4,8 +4,9 @@
 //! recount from raw records (`fengqiao stats verify`) must arrive at the same sums.
 //!
 //! Sums are kept per ancestor area (by code: the case's own area and every area above it),
-//! per intake day and per intake month (Asia/Shanghai), per kind and category. A period's
-//! figures are whole months from the month rows plus the ragged ends from the day rows.
+//! per intake day, month and year (Asia/Shanghai), per kind and category. A period's figures
+//! are whole years from the year rows, whole months of the ragged years from the month rows,
+//! and the ragged ends from the day rows.
 //!
 //! Definitions (as in the README): intake = cases taken in during the period; resolved = of
 //! those, the ones whose conclusion now stands as resolved by agreement or otherwise;
@@ -99,7 +100,7 @@ fn room_counter(r: PartnerRoom, ok: bool) -> Option<&'static str> {
     })
 }
 
-/// What one case, as it stands, adds to every figure of its area, day and month.
+/// What one case, as it stands, adds to every figure of its area, day, month and year.
 pub fn contribution(c: &Case) -> Counters {
     let mut v = [0; N];
     let mut add = |name: &str| v[idx(name)] += 1;
@@ -162,20 +163,26 @@ pub fn ancestor_codes(area_path: &str) -> impl Iterator<Item = &str> {
     area_path.split('/').filter(|s| !s.is_empty())
 }
 
-/// The two period rows a case counts in: its intake day and the first day of that month.
-pub fn periods(c: &Case) -> [(Grain, NaiveDate); 2] {
+/// The three period rows a case counts in: its intake day, the first day of that month, and
+/// the first day of that year (so that ten years are ten rows, not 120).
+pub fn periods(c: &Case) -> [(Grain, NaiveDate); 3] {
     let day = local_date(c.created_at);
-    [(Grain::Day, day), (Grain::Month, month_of(day))]
+    [(Grain::Day, day), (Grain::Month, month_of(day)), (Grain::Year, year_of(day))]
 }
 
 pub fn month_of(d: NaiveDate) -> NaiveDate {
     d.with_day(1).expect("every month has a first day")
 }
 
+pub fn year_of(d: NaiveDate) -> NaiveDate {
+    d.with_ordinal(1).expect("every year has a first day")
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Grain {
     Day,
     Month,
+    Year,
 }
 
 impl Grain {
@@ -183,6 +190,7 @@ impl Grain {
         match self {
             Grain::Day => "day",
             Grain::Month => "month",
+            Grain::Year => "year",
         }
     }
 }

@@ -14,7 +14,7 @@ use crate::model::{Area, NewAudit};
 use crate::ports::{OverdueQuery, PeriodRange, StatsCheck, StatsFilter};
 use crate::rules::access::{Actor, Permission};
 use crate::rules::calendar::{local_date, start_of_day};
-use crate::rules::case_stats::{COUNTERS, Counters, Grain, N, idx, month_of};
+use crate::rules::case_stats::{COUNTERS, Counters, Grain, N, idx, month_of, year_of};
 use crate::services::Services;
 
 mod mediators;
@@ -37,10 +37,26 @@ pub struct FigureQuery {
     pub category: Option<String>,
 }
 
-/// The periods `[from, to]` cover, as the fewest rows: whole months from the month sums and
-/// the ragged ends from the day sums.
+/// The periods `[from, to]` cover, as the fewest rows: whole years from the year sums, whole
+/// months of the ragged years from the month sums, and the ragged ends from the day sums.
 pub fn ranges(from: NaiveDate, to: NaiveDate) -> Vec<PeriodRange> {
     let until = to + Days::new(1);
+    let first_whole = if from.ordinal() == 1 { from } else { next_year(year_of(from)) };
+    let end_whole = year_of(until);
+    if first_whole >= end_whole {
+        return month_ranges(from, until);
+    }
+    let mut v = month_ranges(from, first_whole);
+    v.push(PeriodRange { grain: Grain::Year, from: first_whole, until: end_whole });
+    v.extend(month_ranges(end_whole, until));
+    v
+}
+
+/// `[from, until)` as whole months and the days at either end (nothing if it is empty).
+fn month_ranges(from: NaiveDate, until: NaiveDate) -> Vec<PeriodRange> {
+    if from >= until {
+        return Vec::new();
+    }
     let first_whole = if from.day() == 1 { from } else { next_month(month_of(from)) };
     let end_whole = month_of(until);
     if first_whole >= end_whole {
@@ -55,6 +71,10 @@ pub fn ranges(from: NaiveDate, to: NaiveDate) -> Vec<PeriodRange> {
         v.push(PeriodRange { grain: Grain::Day, from: end_whole, until });
     }
     v
+}
+
+fn next_year(first: NaiveDate) -> NaiveDate {
+    first.with_year(first.year() + 1).expect("dates stay within 2000–2100")
 }
 
 fn next_month(first: NaiveDate) -> NaiveDate {
@@ -269,8 +289,36 @@ mod tests {
     }
 
     #[test]
-    fn a_year_is_twelve_month_rows() {
-        assert_eq!(ranges(d(2024, 1, 1), d(2024, 12, 31)), vec![PeriodRange { grain: Grain::Month, from: d(2024, 1, 1), until: d(2025, 1, 1) }]);
+    fn a_whole_year_is_one_year_row() {
+        assert_eq!(ranges(d(2024, 1, 1), d(2024, 12, 31)), vec![PeriodRange { grain: Grain::Year, from: d(2024, 1, 1), until: d(2025, 1, 1) }]);
+        assert_eq!(ranges(d(2016, 1, 1), d(2025, 12, 31)), vec![PeriodRange { grain: Grain::Year, from: d(2016, 1, 1), until: d(2026, 1, 1) }]);
+    }
+
+    #[test]
+    fn ragged_years_come_from_the_months_and_days() {
+        assert_eq!(
+            ranges(d(2016, 11, 27), d(2026, 11, 26)),
+            vec![
+                PeriodRange { grain: Grain::Day, from: d(2016, 11, 27), until: d(2016, 12, 1) },
+                PeriodRange { grain: Grain::Month, from: d(2016, 12, 1), until: d(2017, 1, 1) },
+                PeriodRange { grain: Grain::Year, from: d(2017, 1, 1), until: d(2026, 1, 1) },
+                PeriodRange { grain: Grain::Month, from: d(2026, 1, 1), until: d(2026, 11, 1) },
+                PeriodRange { grain: Grain::Day, from: d(2026, 11, 1), until: d(2026, 11, 27) },
+            ]
+        );
+        // Across a new year but no whole year: months and days only.
+        assert_eq!(
+            ranges(d(2023, 12, 1), d(2024, 1, 31)),
+            vec![PeriodRange { grain: Grain::Month, from: d(2023, 12, 1), until: d(2024, 2, 1) }]
+        );
+        // Every day of a period is covered exactly once, whatever its ends.
+        for (from, to) in [(d(2020, 2, 29), d(2023, 3, 1)), (d(2021, 1, 1), d(2023, 6, 30)), (d(2021, 7, 1), d(2022, 12, 31)), (d(2024, 12, 31), d(2025, 1, 1))] {
+            let mut days = Vec::new();
+            for r in ranges(from, to) {
+                days.extend(r.from.iter_days().take_while(|x| *x < r.until));
+            }
+            assert_eq!(days, from.iter_days().take_while(|x| *x <= to).collect::<Vec<_>>(), "{from}..{to}");
+        }
     }
 
     #[test]
