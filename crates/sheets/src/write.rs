@@ -72,6 +72,14 @@ const MAX_EXACT_INT: u64 = 999_999_999_999_999;
 pub struct XlsxWriter {
     workbook: Workbook,
     next_row: u32,
+    /// Rows a sheet takes, header included, before the rows go on in a new sheet.
+    rows_per_sheet: u32,
+    sheet_name: String,
+    headers: Vec<String>,
+    /// Data rows of the sheets already full.
+    rows_before: usize,
+    /// The last row of each sheet already full, for its autofilter.
+    full_sheets: Vec<u32>,
     columns: u16,
     /// Widest display width seen per column, header included.
     widths: Vec<usize>,
@@ -87,29 +95,58 @@ impl XlsxWriter {
         // Deflating the sheet's XML is most of a large export's time; level 3 is about 1.4
         // times as fast as the default 6 for files some 6% larger.
         workbook.set_zip_compression_level(3);
+        let mut w = Self {
+            workbook,
+            next_row: 1,
+            rows_per_sheet: MAX_EXCEL_ROWS,
+            sheet_name: sheet_name_for_excel(sheet_name),
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows_before: 0,
+            full_sheets: Vec::new(),
+            columns,
+            widths: headers.iter().map(|h| display_width(h)).collect(),
+            date_format: Format::new().set_num_format("yyyy-mm-dd"),
+        };
+        w.add_sheet()?;
+        Ok(w)
+    }
+
+    /// As `new`, with sheets of `rows` rows (header included) instead of Excel's 1,048,576, so
+    /// that tests can reach the turn to a new sheet.
+    pub fn with_rows_per_sheet(sheet_name: &str, headers: &[&str], rows: u32) -> Result<Self, SheetError> {
+        let mut w = Self::new(sheet_name, headers)?;
+        w.rows_per_sheet = rows.clamp(2, MAX_EXCEL_ROWS);
+        Ok(w)
+    }
+
+    /// Starts the next sheet (the first is named as asked; the next `名称 (2)`, `名称 (3)`…)
+    /// with the header row, bold and frozen.
+    fn add_sheet(&mut self) -> Result<(), SheetError> {
+        let n = self.full_sheets.len() + 1;
+        let name = if n == 1 {
+            self.sheet_name.clone()
+        } else {
+            let suffix = format!(" ({n})");
+            let keep = MAX_SHEET_NAME_CHARS - suffix.chars().count();
+            format!("{}{suffix}", self.sheet_name.chars().take(keep).collect::<String>())
+        };
         let header_format = Format::new()
             .set_bold()
             .set_background_color(Color::RGB(0xE7_EE_F7))
             .set_border_bottom(FormatBorder::Thin);
-        let sheet = workbook
+        let sheet = self
+            .workbook
             .add_worksheet_with_constant_memory()
             .map_err(xlsx_error)?;
-        sheet
-            .set_name(sheet_name_for_excel(sheet_name))
-            .map_err(xlsx_error)?;
-        for (col, header) in headers.iter().enumerate() {
+        sheet.set_name(name).map_err(xlsx_error)?;
+        for (col, header) in self.headers.iter().enumerate() {
             sheet
-                .write_string_with_format(0, col as u16, *header, &header_format)
+                .write_string_with_format(0, col as u16, header, &header_format)
                 .map_err(xlsx_error)?;
         }
         sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
-        Ok(Self {
-            workbook,
-            next_row: 1,
-            columns,
-            widths: headers.iter().map(|h| display_width(h)).collect(),
-            date_format: Format::new().set_num_format("yyyy-mm-dd"),
-        })
+        self.next_row = 1;
+        Ok(())
     }
 
     /// Appends one row. Cells beyond the header count are an error, because
@@ -118,11 +155,15 @@ impl XlsxWriter {
         if cells.len() > self.columns as usize {
             return Err(write_error("row has more cells than headers"));
         }
-        if self.next_row >= MAX_EXCEL_ROWS {
-            return Err(write_error("Excel sheets hold at most 1,048,576 rows"));
+        if self.next_row >= self.rows_per_sheet {
+            // A sheet holds at most 1,048,576 rows; a larger ledger goes on in the next sheet
+            // rather than failing half-way through a download.
+            self.full_sheets.push(self.next_row - 1);
+            self.rows_before += (self.next_row - 1) as usize;
+            self.add_sheet()?;
         }
         let row = self.next_row;
-        let sheet = self.workbook.worksheet_from_index(0).map_err(xlsx_error)?;
+        let sheet = self.workbook.worksheet_from_index(self.full_sheets.len()).map_err(xlsx_error)?;
         for (col, cell) in cells.iter().enumerate() {
             let c = col as u16;
             let width = match cell {
@@ -159,9 +200,9 @@ impl XlsxWriter {
         Ok(())
     }
 
-    /// Data rows written so far.
+    /// Data rows written so far, in every sheet.
     pub fn rows_written(&self) -> usize {
-        (self.next_row - 1) as usize
+        self.rows_before + (self.next_row - 1) as usize
     }
 
     /// Finishes the workbook into memory.
@@ -173,19 +214,23 @@ impl XlsxWriter {
 
     /// Finishes the workbook into `out`, e.g. a temporary file for very large exports.
     pub fn finish_to<W: Write + Send>(mut self, out: W) -> Result<(), SheetError> {
-        let (last_row, columns, widths) = (self.next_row - 1, self.columns, self.widths);
-        let sheet = self.workbook.worksheet_from_index(0).map_err(xlsx_error)?;
-        for (col, width) in widths.iter().enumerate() {
-            // Two characters of padding leave room for the filter button.
-            let width = (width + 2).clamp(MIN_WIDTH, MAX_WIDTH);
-            sheet
-                .set_column_width(col as u16, width as f64)
-                .map_err(xlsx_error)?;
-        }
-        if columns > 0 {
-            sheet
-                .autofilter(0, 0, last_row, columns - 1)
-                .map_err(xlsx_error)?;
+        let mut last_rows = std::mem::take(&mut self.full_sheets);
+        last_rows.push(self.next_row - 1);
+        let (columns, widths) = (self.columns, self.widths);
+        for (index, last_row) in last_rows.into_iter().enumerate() {
+            let sheet = self.workbook.worksheet_from_index(index).map_err(xlsx_error)?;
+            for (col, width) in widths.iter().enumerate() {
+                // Two characters of padding leave room for the filter button.
+                let width = (width + 2).clamp(MIN_WIDTH, MAX_WIDTH);
+                sheet
+                    .set_column_width(col as u16, width as f64)
+                    .map_err(xlsx_error)?;
+            }
+            if columns > 0 {
+                sheet
+                    .autofilter(0, 0, last_row, columns - 1)
+                    .map_err(xlsx_error)?;
+            }
         }
         self.workbook.save_to_writer(out).map_err(xlsx_error)
     }

@@ -27,7 +27,10 @@ macro_rules! impl_case_change_store {
             }
 
             async fn case_change_bounds(&self) -> fengqiao_domain::Result<(i64, i64)> {
-                let (low, high): (Option<i64>, Option<i64>) = sqlx::query_as("SELECT MIN(seq), MAX(seq) FROM case_changes")
+                // Two subqueries, not `SELECT MIN(seq), MAX(seq)`: with both in one SELECT SQLite
+                // scans the whole feed (24 million rows at ten million cases, every second, on
+                // every node) instead of reading each end of the key.
+                let (low, high): (Option<i64>, Option<i64>) = sqlx::query_as("SELECT (SELECT MIN(seq) FROM case_changes), (SELECT MAX(seq) FROM case_changes)")
                     .fetch_one(self.reader())
                     .await
                     .map_err($crate::error::map)?;

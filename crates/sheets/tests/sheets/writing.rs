@@ -90,3 +90,24 @@ fn writers_can_move_to_a_blocking_thread() {
     assert_send::<XlsxWriter>();
     assert_send::<CsvWriter<Vec<u8>>>();
 }
+
+#[test]
+fn a_full_sheet_goes_on_in_the_next_sheet_with_the_headers_again() {
+    use calamine::{Reader, Xlsx};
+    // Sheets of three rows (the header and two data rows) stand for Excel's 1,048,576.
+    let mut w = XlsxWriter::with_rows_per_sheet("台账", &["编号", "标题"], 3).unwrap();
+    for i in 1..=5 {
+        w.push_row(&[Cell::Int(i), format!("第{i}件").into()]).unwrap();
+    }
+    assert_eq!(w.rows_written(), 5, "rows of every sheet count");
+    let bytes = w.finish().unwrap();
+
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(book.sheet_names(), ["台账", "台账 (2)", "台账 (3)"]);
+    let rows = |book: &mut Xlsx<_>, name: &str| -> Vec<Vec<String>> {
+        book.worksheet_range(name).unwrap().rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
+    };
+    assert_eq!(rows(&mut book, "台账"), [["编号", "标题"], ["1", "第1件"], ["2", "第2件"]]);
+    assert_eq!(rows(&mut book, "台账 (2)"), [["编号", "标题"], ["3", "第3件"], ["4", "第4件"]]);
+    assert_eq!(rows(&mut book, "台账 (3)"), [["编号", "标题"], ["5", "第5件"]]);
+}
