@@ -76,9 +76,7 @@ pub struct XlsxWriter {
     rows_per_sheet: u32,
     sheet_name: String,
     headers: Vec<String>,
-    /// Data rows of the sheets already full.
-    rows_before: usize,
-    /// The last row of each sheet already full, for its autofilter.
+    /// The last row of each sheet already full, for its autofilter (and its data rows).
     full_sheets: Vec<u32>,
     columns: u16,
     /// Widest display width seen per column, header included.
@@ -101,7 +99,6 @@ impl XlsxWriter {
             rows_per_sheet: MAX_EXCEL_ROWS,
             sheet_name: sheet_name_for_excel(sheet_name),
             headers: headers.iter().map(|h| h.to_string()).collect(),
-            rows_before: 0,
             full_sheets: Vec::new(),
             columns,
             widths: headers.iter().map(|h| display_width(h)).collect(),
@@ -159,7 +156,6 @@ impl XlsxWriter {
             // A sheet holds at most 1,048,576 rows; a larger ledger goes on in the next sheet
             // rather than failing half-way through a download.
             self.full_sheets.push(self.next_row - 1);
-            self.rows_before += (self.next_row - 1) as usize;
             self.add_sheet()?;
         }
         let row = self.next_row;
@@ -202,7 +198,8 @@ impl XlsxWriter {
 
     /// Data rows written so far, in every sheet.
     pub fn rows_written(&self) -> usize {
-        self.rows_before + (self.next_row - 1) as usize
+        // A sheet's last row is its count of data rows: the header is row 0.
+        self.full_sheets.iter().map(|last| *last as usize).sum::<usize>() + (self.next_row - 1) as usize
     }
 
     /// Finishes the workbook into memory.

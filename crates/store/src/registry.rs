@@ -17,14 +17,6 @@ pub(crate) fn from_word<T: DeserializeOwned>(what: &str, s: &str) -> Result<T, s
 /// The placeholders of a many-row INSERT. PostgreSQL needs `$1, $2, …`; SQLite gets plain
 /// `?`, because the driver resolves each numbered name with a linear search, which makes a
 /// statement with thousands of them quadratic.
-/// The placeholders of an `IN (…)` list of `n` values, numbered or not as `values` says.
-pub(crate) fn marks(n: usize, backend: fengqiao_domain::ports::Backend) -> String {
-    match backend {
-        fengqiao_domain::ports::Backend::Postgres => (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(","),
-        fengqiao_domain::ports::Backend::Sqlite => vec!["?"; n].join(","),
-    }
-}
-
 pub(crate) fn values(rows: usize, cols: usize, backend: fengqiao_domain::ports::Backend) -> String {
     let numbered = backend == fengqiao_domain::ports::Backend::Postgres;
     let mut out = String::with_capacity(rows * cols * 5);
@@ -44,6 +36,14 @@ pub(crate) fn values(rows: usize, cols: usize, backend: fengqiao_domain::ports::
         out.push(')');
     }
     out
+}
+
+/// The placeholders of an `IN (…)` list of `n` values, numbered or not as `values` says.
+pub(crate) fn marks(n: usize, backend: fengqiao_domain::ports::Backend) -> String {
+    match backend {
+        fengqiao_domain::ports::Backend::Postgres => (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(","),
+        fengqiao_domain::ports::Backend::Sqlite => vec!["?"; n].join(","),
+    }
 }
 
 /// A community's scope or narrower (its path has four segments: city, district, street,

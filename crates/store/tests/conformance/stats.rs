@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use fengqiao_domain::model::case::{Case, CaseAction, CaseKind, HandlingLevel, Outcome, PartnerRoom, Satisfaction};
 use fengqiao_domain::model::{Area, AreaLevel};
-use fengqiao_domain::ports::{OverdueQuery, PeriodRange, StatsFilter, Store};
+use fengqiao_domain::ports::{OverdueQuery, StatsFilter, Store};
 use fengqiao_domain::rules::case_stats::{Grain, idx};
 use fengqiao_domain::rules::deadline::Deadlines;
 use fengqiao_domain::rules::workflow::{self, Context};
@@ -136,16 +136,12 @@ async fn sums_equal_a_recount_after_random_workloads() {
             // And the figures read back are a direct count of the cases.
             for (code, path) in [("1501", "/1501/"), ("150102", "/1501/150102/"), ("150103", "/1501/150103/")] {
                 let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+                // Two whole years (year rows), and a stretch across a new year (days, months, days).
                 for (from, until) in [(d(2024, 1, 1), d(2026, 1, 1)), (d(2024, 3, 17), d(2025, 2, 3))] {
-                    let first_whole = if from == d(2024, 1, 1) { from } else { d(2024, 4, 1) };
-                    let end_whole = if until == d(2026, 1, 1) { until } else { d(2025, 2, 1) };
-                    let mut ranges = vec![PeriodRange { grain: Grain::Month, from: first_whole, until: end_whole }];
-                    if from < first_whole {
-                        ranges.push(PeriodRange { grain: Grain::Day, from, until: first_whole });
-                    }
-                    if end_whole < until {
-                        ranges.push(PeriodRange { grain: Grain::Day, from: end_whole, until });
-                    }
+                    let ranges = fengqiao_domain::services::stats::ranges(from, until - chrono::Days::new(1));
+                    let grains: Vec<Grain> = ranges.iter().map(|r| r.grain).collect();
+                    let expected_grains: &[Grain] = if from == d(2024, 1, 1) { &[Grain::Year] } else { &[Grain::Day, Grain::Month, Grain::Day] };
+                    assert_eq!(grains, expected_grains, "the periods read");
                     let sums = s.sum_case_stats(&StatsFilter { area_codes: vec![code.into()], ranges, kind: None, category: None }).await.unwrap();
                     let got = |name| sums.iter().map(|x| x.counters[idx(name)]).sum::<i64>();
                     let inside: Vec<_> = cases

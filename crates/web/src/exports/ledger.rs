@@ -92,15 +92,18 @@ fn row(w: &mut Words, r: LedgerRow) -> Vec<Cell> {
     ]
 }
 
+/// A page being read: the export's state comes back with it.
+type Reading = tokio::task::JoinHandle<Result<(LedgerExport, Option<Vec<LedgerRow>>), DomainError>>;
+
 /// The next page is read while this one is written: the database's driver thread and the
 /// writer then work side by side on a server with more than one core.
 struct LedgerPages {
     words: Words,
-    ahead: Option<tokio::task::JoinHandle<Result<(LedgerExport, Option<Vec<LedgerRow>>), DomainError>>>,
+    ahead: Option<Reading>,
     services: Arc<Services>,
 }
 
-fn read_page(services: Arc<Services>, mut x: LedgerExport) -> tokio::task::JoinHandle<Result<(LedgerExport, Option<Vec<LedgerRow>>), DomainError>> {
+fn read_page(services: Arc<Services>, mut x: LedgerExport) -> Reading {
     tokio::spawn(async move {
         let page = services.case_export_page(&mut x).await?;
         Ok((x, page))
