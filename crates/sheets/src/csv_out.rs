@@ -55,11 +55,6 @@ impl<W: Write> CsvWriter<W> {
         self.rows
     }
 
-    /// The destination, e.g. to hand on what has been written so far while rows still come.
-    pub fn out_mut(&mut self) -> &mut W {
-        &mut self.out
-    }
-
     /// Flushes and hands back the underlying writer.
     pub fn finish(mut self) -> Result<W, SheetError> {
         self.out.flush().map_err(io_error)?;

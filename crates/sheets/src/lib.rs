@@ -14,10 +14,13 @@ mod read;
 mod report;
 mod write;
 mod xlsx_in;
+mod xlsx_out;
+mod xlsx_parts;
 
 pub use columns::{ColumnSpec, HeaderProblem, Mapped, map_columns, normalize_header};
 pub use csv_out::{CsvWriter, guard_csv_text};
 pub use error::{CellErrorKind, CellRef, CsvFault, SheetError, column_name};
 pub use read::{Limits, Row, Table, TextEncoding, read_table};
 pub use report::{CellProblem, ImportReport, MAX_PROBLEMS, MAX_VALUE_CHARS};
-pub use write::{Cell, XlsxWriter, display_width};
+pub use write::{Cell, display_width};
+pub use xlsx_out::XlsxWriter;

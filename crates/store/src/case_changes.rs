@@ -47,7 +47,7 @@ macro_rules! impl_case_change_store {
                 let rows = sqlx::query("SELECT * FROM cases WHERE ($1 IS NULL OR id > $1) ORDER BY id LIMIT $2")
                     .bind(after)
                     .bind(limit)
-                    .fetch_all(self.reader())
+                    .fetch_all(self.scanner())
                     .await
                     .map_err($crate::error::map)?;
                 rows.iter().map(case_rows::case).collect::<Result<_, _>>().map_err($crate::error::map)

@@ -1,7 +1,7 @@
 //! The case ledger's reads (`CaseLedgerStore`) and the case list's filter, which the list and
 //! the ledger's count share so that an export's announced total is the list's own.
 
-use fengqiao_domain::ports::CaseScope;
+use fengqiao_domain::ports::{Backend, CaseScope};
 
 /// The WHERE clause of a case list, `$1` to `$14` as `bind_case_filter!` binds them. One text
 /// per scope, so each uses its own index; every value is bound.
@@ -14,22 +14,68 @@ pub(crate) fn case_filter_sql(scope: &CaseScope) -> String {
 
 /// A page of an area's ledger: the list's filter (`$1` to `$14`), the limit (`$15`), the
 /// period's bounds again, always bound (`$16`, `$17`), so that a walk in intake order has an
-/// end to its index range, and after a page the last key (`$18`, `$19`). `hints` names the
-/// index for SQLite, whose planner has no statistics to choose between the two walks.
-pub(crate) fn ledger_sql(scope: &CaseScope, walk: fengqiao_domain::ports::LedgerWalk, after: bool, hints: bool) -> String {
+/// end to its index range, and after a page the last key (`$18`, `$19`). SQLite is told
+/// which index to walk: its planner has no statistics to choose between the two.
+///
+/// The page comes back as one row holding a JSON array of `LedgerCase`s (their fields in
+/// order, parties' names included): row by row, a driver's hand-over of each row and each
+/// value cost more than reading the cases themselves.
+pub(crate) fn ledger_sql(scope: &CaseScope, walk: fengqiao_domain::ports::LedgerWalk, after: bool, backend: Backend) -> String {
     use fengqiao_domain::ports::LedgerWalk;
-    let index = match (hints, walk) {
-        (false, _) => "",
-        (true, LedgerWalk::InArea) => " INDEXED BY cases_figures",
-        (true, LedgerWalk::InTime) => " INDEXED BY cases_taken_in",
+    let index = match (backend, walk) {
+        (Backend::Postgres, _) => "",
+        (Backend::Sqlite, LedgerWalk::InArea) => " INDEXED BY cases_figures",
+        (Backend::Sqlite, LedgerWalk::InTime) => " INDEXED BY cases_taken_in",
     };
     // After a page the key replaces the period's start (it lies inside the period): given
     // both, SQLite seeks to the start and steps over every case handed out so far, each page.
     let start = if after { "$16 IS NOT NULL AND (created_at, id) > ($18, $19)" } else { "created_at >= $16" };
-    format!(
+    let page = format!(
         "SELECT * FROM cases{index} WHERE {} AND {start} AND created_at < $17 ORDER BY created_at, id LIMIT $15",
         case_filter_sql(scope)
-    )
+    );
+    const COLUMNS: &str = "number, kind, category, title, area_path, address, channel, risk, created_at, status, \
+                           handling_level, handler_name, deadline, concluded_at, outcome, resolved_level, satisfaction";
+    match backend {
+        Backend::Sqlite => format!(
+            "SELECT json_group_array(json_array(lower(hex(id)), {COLUMNS}, json(iif(supervision IS NULL, 'false', 'true')), \
+             json((SELECT json_group_array(name) FROM (SELECT name FROM case_parties WHERE case_id = c.id ORDER BY position))))) \
+             FROM ({page}) AS c"
+        ),
+        Backend::Postgres => format!(
+            "SELECT coalesce(json_agg(json_build_array(id, {COLUMNS}, supervision IS NOT NULL, \
+             (SELECT coalesce(json_agg(name ORDER BY position), '[]'::json) FROM case_parties WHERE case_id = c.id))), '[]'::json)::text \
+             FROM ({page}) AS c"
+        ),
+    }
+}
+
+/// The count of an area's cases in a period (`$1`, `$2` the scope, `$3`, `$4` the period's
+/// bounds) when no other filter is set, as a ledger of a whole area or its period asks: read
+/// from the index alone. The list's filter names columns outside every index, so SQLite would
+/// fetch each case's row to test filters that are not even set (ten million rows for the city).
+pub(crate) fn plain_count_sql(q: &fengqiao_domain::ports::CaseQuery, backend: Backend) -> Option<String> {
+    let plain = matches!(q.scope, CaseScope::Area(_))
+        && q.status.is_none()
+        && q.kind.is_none()
+        && q.category.is_none()
+        && q.handler_id.is_none()
+        && q.overdue_at.is_none()
+        && q.level.is_none()
+        && !q.supervised
+        && !q.extension_pending
+        && !q.open_only;
+    let index = if backend == Backend::Sqlite { " INDEXED BY cases_figures" } else { "" };
+    plain.then(|| format!("SELECT COUNT(*) FROM cases{index} WHERE area_path >= $1 AND area_path < $2 AND created_at >= $3 AND created_at < $4"))
+}
+
+/// A page as `ledger_sql` answers it, in the order taken in: an aggregate's input order is
+/// the page's in practice but not by any promise, so it is sorted again (a thousand keys).
+pub(crate) fn ledger_page(json: &str) -> fengqiao_domain::Result<Vec<fengqiao_domain::model::case::LedgerCase>> {
+    let mut page: Vec<fengqiao_domain::model::case::LedgerCase> = serde_json::from_str(json)
+        .map_err(|e| crate::error::corrupt("ledger page", &format!("{e} in {}", json.chars().take(200).collect::<String>())))?;
+    page.sort_by_key(|c| (c.created_at, c.id));
+    Ok(page)
 }
 
 /// The period bounds `ledger_sql` binds when the list has none: earlier and later than any
@@ -78,14 +124,36 @@ pub(crate) use bind_case_filter;
 
 /// Expanded next to `impl_case_store!`, whose row decoders it uses.
 macro_rules! impl_case_ledger_store {
-    ($store:ty, hints = $hints:literal) => {
+    ($store:ty) => {
         #[async_trait::async_trait]
         impl fengqiao_domain::ports::CaseLedgerStore for $store {
             async fn count_cases(&self, q: &fengqiao_domain::ports::CaseQuery) -> fengqiao_domain::Result<i64> {
                 let all = fengqiao_domain::ports::CaseQuery { before: None, ..q.clone() };
+                if let (Some(sql), fengqiao_domain::ports::CaseScope::Area(path)) = ($crate::case_ledger::plain_count_sql(&all, <$store>::BACKEND), &all.scope) {
+                    let (from, until) = $crate::case_ledger::ledger_bounds(&all);
+                    return sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
+                        .bind(path.clone())
+                        .bind($crate::shared::prefix_upper(path))
+                        .bind(from)
+                        .bind(until)
+                        .fetch_one(self.scanner())
+                        .await
+                        .map_err($crate::error::map);
+                }
                 let sql = format!("SELECT COUNT(*) FROM cases WHERE {}", $crate::case_ledger::case_filter_sql(&all.scope));
                 let query = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql));
-                $crate::case_ledger::bind_case_filter!(query, &all).fetch_one(self.reader()).await.map_err($crate::error::map)
+                $crate::case_ledger::bind_case_filter!(query, &all).fetch_one(self.scanner()).await.map_err($crate::error::map)
+            }
+
+            async fn count_taken_in(&self, from: Option<chrono::DateTime<chrono::Utc>>, before: Option<chrono::DateTime<chrono::Utc>>) -> fengqiao_domain::Result<i64> {
+                let q = fengqiao_domain::ports::CaseQuery { taken_in_from: from, taken_in_before: before, ..fengqiao_domain::ports::CaseQuery::new(fengqiao_domain::ports::CaseScope::Area("/".into()), 0) };
+                let (from, until) = $crate::case_ledger::ledger_bounds(&q);
+                sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM cases WHERE created_at >= $1 AND created_at < $2")
+                    .bind(from)
+                    .bind(until)
+                    .fetch_one(self.scanner())
+                    .await
+                    .map_err($crate::error::map)
             }
 
             async fn parties_of_cases(&self, case_ids: &[uuid::Uuid]) -> fengqiao_domain::Result<Vec<fengqiao_domain::model::case::Party>> {
@@ -100,7 +168,7 @@ macro_rules! impl_case_ledger_store {
                 for id in case_ids {
                     query = query.bind(*id);
                 }
-                let rows = query.fetch_all(self.reader()).await.map_err($crate::error::map)?;
+                let rows = query.fetch_all(self.scanner()).await.map_err($crate::error::map)?;
                 rows.iter().map(case_rows::party).collect::<Result<_, _>>().map_err($crate::error::map)
             }
 
@@ -109,18 +177,18 @@ macro_rules! impl_case_ledger_store {
                 q: &fengqiao_domain::ports::CaseQuery,
                 walk: fengqiao_domain::ports::LedgerWalk,
                 after: Option<&fengqiao_domain::ports::LedgerKey>,
-            ) -> fengqiao_domain::Result<Vec<fengqiao_domain::model::case::Case>> {
+            ) -> fengqiao_domain::Result<Vec<fengqiao_domain::model::case::LedgerCase>> {
                 let q = fengqiao_domain::ports::CaseQuery { before: None, ..q.clone() };
-                let sql = $crate::case_ledger::ledger_sql(&q.scope, walk, after.is_some(), $hints);
+                let sql = $crate::case_ledger::ledger_sql(&q.scope, walk, after.is_some(), <$store>::BACKEND);
                 let (from, until) = $crate::case_ledger::ledger_bounds(&q);
-                let query = sqlx::query(sqlx::AssertSqlSafe(sql));
+                let query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
                 let query = $crate::case_ledger::bind_case_filter!(query, &q).bind(q.limit).bind(from).bind(until);
                 let query = match after {
                     Some(k) => query.bind(k.created_at).bind(k.id),
                     None => query,
                 };
-                let rows = query.fetch_all(self.reader()).await.map_err($crate::error::map)?;
-                rows.iter().map(case_rows::case).collect::<Result<_, _>>().map_err($crate::error::map)
+                let page = query.fetch_one(self.scanner()).await.map_err($crate::error::map)?;
+                $crate::case_ledger::ledger_page(&page)
             }
         }
     };

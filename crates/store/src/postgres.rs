@@ -37,6 +37,11 @@ impl PgStore {
         &self.pool
     }
 
+    /// Long scans share the pool: the server's cache is shared by every connection.
+    fn scanner(&self) -> &PgPool {
+        &self.pool
+    }
+
     async fn begin_write(&self) -> std::result::Result<Transaction<'static, Postgres>, sqlx::Error> {
         self.pool.begin().await
     }
@@ -102,7 +107,7 @@ impl_store!(PgStore, Postgres, sqlx::postgres::PgRow, PgConnection, lock = " FOR
 crate::registry::impl_registry_store!(PgStore, sqlx::postgres::PgRow, PgConnection);
 crate::imports::impl_imports!(PgStore, sqlx::postgres::PgRow, PgConnection);
 crate::cases::impl_case_store!(PgStore, sqlx::postgres::PgRow, PgConnection);
-crate::case_ledger::impl_case_ledger_store!(PgStore, hints = false);
+crate::case_ledger::impl_case_ledger_store!(PgStore);
 crate::case_changes::impl_case_change_store!(PgStore);
 crate::attachments::impl_attachment_store!(PgStore, sqlx::postgres::PgRow, PgConnection, lock = " FOR UPDATE");
 crate::case_settings::impl_case_settings_store!(PgStore, sqlx::postgres::PgRow, PgConnection);

@@ -19,6 +19,7 @@ pub struct SqliteStore {
     path: PathBuf,
     intakes: std::sync::Arc<crate::intake_queue::IntakeQueue>,
     reader: SqlitePool,
+    scanner: SqlitePool,
     writer: SqlitePool,
 }
 
@@ -47,10 +48,20 @@ impl SqliteStore {
         let reader = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(30))
-            .connect_with(options.pragma("cache_size", "-8192").read_only(true))
+            .connect_with(options.clone().pragma("cache_size", "-8192").read_only(true))
             .await
             .map_err(map)?;
-        Ok(SqliteStore { path: path.to_path_buf(), intakes: Default::default(), reader, writer })
+        // Long scans (a ledger's pages, the search index's rebuild) read each page once: on the
+        // readers they would fill all eight caches (64 MB) with pages never read again and
+        // push out what the lists and figures use. Two connections let the next page be read
+        // while the last is written; the kernel's cache serves their pages.
+        let scanner = SqlitePoolOptions::new()
+            .max_connections(2)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options.pragma("cache_size", "-2048").read_only(true))
+            .await
+            .map_err(map)?;
+        Ok(SqliteStore { path: path.to_path_buf(), intakes: Default::default(), reader, scanner, writer })
     }
 
     pub fn path(&self) -> &Path {
@@ -59,6 +70,11 @@ impl SqliteStore {
 
     fn reader(&self) -> &SqlitePool {
         &self.reader
+    }
+
+    /// For reads that walk far through a table once: see `open`.
+    fn scanner(&self) -> &SqlitePool {
+        &self.scanner
     }
 
     async fn begin_write(&self) -> std::result::Result<Transaction<'static, Sqlite>, sqlx::Error> {
@@ -100,7 +116,7 @@ impl_store!(SqliteStore, Sqlite, sqlx::sqlite::SqliteRow, SqliteConnection, lock
 crate::registry::impl_registry_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
 crate::imports::impl_imports!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
 crate::cases::impl_case_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
-crate::case_ledger::impl_case_ledger_store!(SqliteStore, hints = true);
+crate::case_ledger::impl_case_ledger_store!(SqliteStore);
 crate::case_changes::impl_case_change_store!(SqliteStore);
 crate::attachments::impl_attachment_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection, lock = "");
 crate::case_settings::impl_case_settings_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);

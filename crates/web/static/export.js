@@ -1,6 +1,7 @@
 // Ledger downloads with progress. The answer's head carries X-Total-Count before the rows are
 // read, so the page can say how many rows are coming; a CSV is counted row by row as it
-// arrives, an XLSX (a zip, finished only after its last row) by the bytes received. Where
+// arrives, an XLSX (compressed as it is written, so rows cannot be counted) by the bytes
+// received. Where
 // fetch cannot stream, or for a modified click, the link downloads as a plain link does.
 (function () {
   "use strict";

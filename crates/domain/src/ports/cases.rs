@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::error::Result;
 use crate::model::NewAudit;
-use crate::model::case::{Case, CaseKind, CaseNumber, CaseStatus, HandlingLevel, Party, TimelineEntry};
+use crate::model::case::{Case, CaseKind, CaseNumber, CaseStatus, HandlingLevel, LedgerCase, Party, TimelineEntry};
 
 /// A new case as intake produced it. Its number is a placeholder: the store allocates the
 /// real one inside the transaction, from the counter of `district_code` and `year`.
@@ -123,12 +123,16 @@ pub trait CaseStore: Send + Sync {
 pub trait CaseLedgerStore: Send + Sync {
     /// The number of cases `q` matches, ignoring `before` and `limit`.
     async fn count_cases(&self, q: &CaseQuery) -> Result<i64>;
+    /// The number of cases taken in within `[from, before)` across every area (either end
+    /// open when `None`): what a walk in intake order reads for that period.
+    async fn count_taken_in(&self, from: Option<DateTime<Utc>>, before: Option<DateTime<Utc>>) -> Result<i64>;
     /// The parties of these cases, each case's in the order they were taken in.
     async fn parties_of_cases(&self, case_ids: &[Uuid]) -> Result<Vec<Party>>;
     /// A page of an area's ledger (`q.scope` is an area; `q.before` is ignored): in the order
     /// taken in (intake time, then id), starting after `after`, found as `walk` says. Keyed, so
-    /// no page sorts what earlier pages handed out.
-    async fn ledger_cases(&self, q: &CaseQuery, walk: LedgerWalk, after: Option<&LedgerKey>) -> Result<Vec<Case>>;
+    /// no page sorts what earlier pages handed out. Only the ledger's columns, parties' names
+    /// included, so that a page comes in one piece rather than row by row.
+    async fn ledger_cases(&self, q: &CaseQuery, walk: LedgerWalk, after: Option<&LedgerKey>) -> Result<Vec<LedgerCase>>;
 }
 
 /// How a ledger's pages find their cases; the order is the same either way.
@@ -150,7 +154,7 @@ pub struct LedgerKey {
 }
 
 impl LedgerKey {
-    pub fn of(case: &Case) -> Self {
+    pub fn of(case: &LedgerCase) -> Self {
         LedgerKey { created_at: case.created_at, id: case.id }
     }
 }

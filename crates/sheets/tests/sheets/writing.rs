@@ -111,3 +111,71 @@ fn a_full_sheet_goes_on_in_the_next_sheet_with_the_headers_again() {
     assert_eq!(rows(&mut book, "台账 (2)"), [["编号", "标题"], ["3", "第3件"], ["4", "第4件"]]);
     assert_eq!(rows(&mut book, "台账 (3)"), [["编号", "标题"], ["5", "第5件"]]);
 }
+
+/// Counts what reaches the destination, to see the workbook leave while rows still come.
+#[derive(Clone, Default)]
+struct Counted(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl std::io::Write for Counted {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.fetch_add(buf.len(), std::sync::atomic::Ordering::Relaxed);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_large_workbook_leaves_as_its_rows_are_written() {
+    let out = Counted::default();
+    let mut w = XlsxWriter::to(out.clone(), "台账", &["编号", "标题", "地址"]).unwrap();
+    let sent = || out.0.load(std::sync::atomic::Ordering::Relaxed);
+    let start = sent();
+    for i in 0..20_000 {
+        w.push_row(&[Cell::Int(i), format!("第{i}件 楼上漏水，影响楼下住户").into(), format!("新城区{i}号楼").into()]).unwrap();
+    }
+    assert!(sent() > start + 100_000, "compressed rows went out before the end: {} bytes", sent());
+    let before_end = sent();
+    w.finish_into().unwrap();
+    assert!(sent() > before_end, "the sheet list follows at the end");
+}
+
+#[test]
+fn a_sheet_goes_on_in_the_next_before_its_xml_needs_zip64() {
+    use calamine::{Reader, Xlsx};
+    // 100 bytes of sheet XML stand for the 3.5 GiB after which a sheet would need ZIP64 sizes,
+    // which LibreOffice cannot read in a streamed file.
+    let mut w = XlsxWriter::with_sheet_bytes("台账", &["编号", "标题"], 100).unwrap();
+    for i in 1..=4 {
+        w.push_row(&[Cell::Int(i), format!("第{i}件").into()]).unwrap();
+    }
+    let bytes = w.finish().unwrap();
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let names = book.sheet_names();
+    assert!(names.len() > 1, "turned to a new sheet: {names:?}");
+    let mut numbers = Vec::new();
+    for name in names {
+        let range = book.worksheet_range(&name).unwrap();
+        let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+        assert_eq!(rows[0], ["编号", "标题"], "{name} starts with the header");
+        numbers.extend(rows[1..].iter().map(|r| r[0].clone()));
+    }
+    assert_eq!(numbers, ["1", "2", "3", "4"], "every row once, in order");
+}
+
+#[test]
+fn text_that_xml_or_excel_would_misread_reads_back_as_written() {
+    use calamine::{Reader, Xlsx};
+    let texts = ["a<b>&c\"'", "响\u{7}铃", "_x0041_ stays", "  两端空格  ", "多行\n备注", "=HYPERLINK(\"x\")"];
+    let mut w = XlsxWriter::new("文字", &["内容"]).unwrap();
+    for t in texts {
+        w.push_row(&[t.into()]).unwrap();
+    }
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(w.finish().unwrap())).unwrap();
+    let range = book.worksheet_range("文字").unwrap();
+    let read: Vec<String> = range.rows().skip(1).map(|r| r[0].to_string()).collect();
+    assert_eq!(read, texts);
+}
+

@@ -4,7 +4,7 @@
 
 use chrono::Duration;
 use fengqiao_domain::model::AreaLevel;
-use fengqiao_domain::model::case::{Case, CaseKind};
+use fengqiao_domain::model::case::{Case, CaseKind, LedgerCase};
 use fengqiao_domain::ports::{CaseQuery, CaseScope, LedgerKey, LedgerWalk};
 use fengqiao_store::testing;
 use uuid::Uuid;
@@ -56,9 +56,26 @@ async fn an_areas_ledger_is_walked_in_intake_order_every_case_once_either_way() 
                 assert!(page.len() as i64 <= q.limit);
                 let Some(last) = page.last() else { break };
                 after = Some(LedgerKey::of(last));
-                seen.extend(page.iter().map(|c| c.id));
+                seen.extend(page);
             }
             seen
+        };
+        // Every column as the case holds it, parties' names in the order taken in.
+        let mut lines = Vec::new();
+        for c in &taken {
+            let names = s.case_parties(c.id).await.unwrap().into_iter().map(|p| p.name).collect();
+            lines.push(LedgerCase::of(c.clone(), names));
+        }
+        let walk = |q: CaseQuery, how: LedgerWalk| {
+            let lines = &lines;
+            let walked = walk(q, how);
+            async move {
+                let seen = walked.await;
+                for line in &seen {
+                    assert_eq!(Some(line), lines.iter().find(|l| l.id == line.id), "{}: the ledger's columns", db.name);
+                }
+                seen.into_iter().map(|c| c.id).collect::<Vec<Uuid>>()
+            }
         };
 
         for how in [LedgerWalk::InArea, LedgerWalk::InTime] {
@@ -68,14 +85,22 @@ async fn an_areas_ledger_is_walked_in_intake_order_every_case_once_either_way() 
             assert_eq!(s.count_cases(&all).await.unwrap(), seen.len() as i64, "{}: the announced count is the walk's", db.name);
 
             let disputes = CaseQuery { kind: Some(CaseKind::Dispute), ..all.clone() };
-            assert_eq!(walk(disputes, how).await, expected(&|c| c.kind == CaseKind::Dispute), "{} {how:?}: a filter holds on every page", db.name);
+            let seen_disputes = walk(disputes.clone(), how).await;
+            assert_eq!(seen_disputes, expected(&|c| c.kind == CaseKind::Dispute), "{} {how:?}: a filter holds on every page", db.name);
+            assert_eq!(s.count_cases(&disputes).await.unwrap(), seen_disputes.len() as i64, "{}: counted with the filter", db.name);
 
             let from = start + Duration::days(3);
             let before = start + Duration::days(7);
             let period = CaseQuery { taken_in_from: Some(from), taken_in_before: Some(before), ..all.clone() };
             let in_period = expected(&|c| c.created_at >= from && c.created_at < before);
             assert_eq!(in_period.len(), 3, "the two of day 3 and the one of day 5");
-            assert_eq!(walk(period, how).await, in_period, "{} {how:?}: the intake period", db.name);
+            assert_eq!(walk(period.clone(), how).await, in_period, "{} {how:?}: the intake period", db.name);
+            assert_eq!(s.count_cases(&period).await.unwrap(), 3, "{}: the period's count, from the index alone", db.name);
+            let everywhere = taken.iter().filter(|c| c.created_at >= from && c.created_at < before).count() as i64;
+            assert_eq!(everywhere, 4, "the community's three and the other street's one of day 4");
+            assert_eq!(s.count_taken_in(Some(from), Some(before)).await.unwrap(), everywhere, "{}: taken in anywhere in the period", db.name);
+            assert_eq!(s.count_taken_in(None, Some(before)).await.unwrap(), 6, "{}: an open start", db.name);
+            assert_eq!(s.count_taken_in(None, None).await.unwrap(), 8, "{}: every case", db.name);
 
             // `before` belongs to the newest-first list; the walk ignores it.
             let stale = CaseQuery { before: Some(Uuid::nil()), ..all };

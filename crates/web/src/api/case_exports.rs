@@ -21,7 +21,8 @@ async fn export(state: AppState, l: Lang, caller: ApiCaller, q: CaseExportQuery,
 /// The case ledger as XLSX: the cases `GET /api/v1/cases` lists with the same filters, all of
 /// them: an area's in the order taken in (oldest first); a handling queue's
 /// newest first. Parties by name only. `X-Total-Count` tells how many rows follow; the
-/// export is written to the audit log before the file leaves.
+/// export is written to the audit log before the file leaves. The workbook streams as its rows
+/// are read (a zip written front to back); past 1,048,575 rows it goes on in a second sheet.
 #[utoipa::path(get, path = "/api/v1/cases/export.xlsx", tag = "cases", security(("bearer" = [])), params(CaseExportQuery),
     responses((status = 200, body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers(("X-Total-Count" = i64, description = "Rows in the file"))),

@@ -78,7 +78,7 @@ fn row(w: &mut Words, r: LedgerRow) -> Vec<Cell> {
         Cell::from(w.label("case-channel", c.channel.as_str())),
         Cell::from(w.label("case-risk", c.risk.as_str())),
         time(Some(c.created_at)),
-        Cell::from(r.parties.join(sep)),
+        Cell::from(c.parties.join(sep)),
         Cell::from(w.label("case-status", c.status.as_str())),
         Cell::from(w.level(c.handling_level)),
         Cell::from(c.handler_name),
@@ -88,7 +88,7 @@ fn row(w: &mut Words, r: LedgerRow) -> Vec<Cell> {
         Cell::from(c.outcome.map(|o| w.label("case-outcome", o.as_str()))),
         Cell::from(c.resolved_level.map(|v| w.level(v))),
         Cell::from(c.satisfaction.map(|s| w.label("case-satisfaction", s.as_str()))),
-        w.yes_no(c.supervision.is_some()),
+        w.yes_no(c.supervised),
     ]
 }
 

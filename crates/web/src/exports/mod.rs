@@ -1,15 +1,13 @@
 //! Lists taken away as XLSX or CSV, shared by the API and the pages.
 //!
 //! A list is read a page at a time (`Pages`) and each page is written out before the next is
-//! read, so a district's list never sits in memory: XLSX through rust_xlsxwriter's
-//! constant-memory writer, which keeps finished rows in a temporary file, CSV straight to its
-//! destination. Two ways to hand the file over:
+//! read, so a district's list never sits in memory: both writers write front to back (XLSX
+//! as a zip streamed entry by entry). Two ways to hand the file over:
 //!
 //! - `spool` then `spooled`: the whole file is written to a temporary file, recorded, then
 //!   streamed. For lists whose audit row states how many rows left (the registry).
 //! - `live`: recorded first, answered at once (with the row count in `X-Total-Count`), and
-//!   the body follows as pages are read: CSV row by row, XLSX once the workbook is finished
-//!   (a zip cannot be sent before its last row). The request timeout, which covers only the
+//!   the body follows as pages are read, in either format. The request timeout, which covers only the
 //!   wait for the answer's head, then never cuts a large export short. A failure half-way
 //!   aborts the body, so a client never mistakes a cut file for a whole one.
 
@@ -69,7 +67,7 @@ fn failed(e: impl std::fmt::Display) -> DomainError {
 
 /// Either writer, behind one `push_row`.
 enum Writer<W: Write> {
-    Xlsx(Box<XlsxWriter>),
+    Xlsx(Box<XlsxWriter<W>>),
     Csv(CsvWriter<W>),
 }
 
@@ -77,7 +75,7 @@ impl<W: Write + Send> Writer<W> {
     fn new(format: Format, sheet: &Sheet, out: W) -> Result<Self, SheetError> {
         let heads: Vec<&str> = sheet.headers.iter().map(String::as_str).collect();
         Ok(match format {
-            Format::Xlsx => Writer::Xlsx(Box::new(XlsxWriter::new(&sheet.name, &heads)?)),
+            Format::Xlsx => Writer::Xlsx(Box::new(XlsxWriter::to(out, &sheet.name, &heads)?)),
             Format::Csv => Writer::Csv(CsvWriter::new(out, &heads)?),
         })
     }
@@ -86,6 +84,13 @@ impl<W: Write + Send> Writer<W> {
         match self {
             Writer::Xlsx(w) => w.push_row(row),
             Writer::Csv(w) => w.push_row(row),
+        }
+    }
+
+    fn finish(self) -> Result<W, SheetError> {
+        match self {
+            Writer::Xlsx(w) => w.finish_into(),
+            Writer::Csv(w) => w.finish(),
         }
     }
 }
@@ -101,17 +106,8 @@ pub async fn spool(format: Format, sheet: &Sheet, pages: &mut impl Pages) -> Res
         }
         rows += page.len();
     }
-    let mut file = tokio::task::spawn_blocking(move || -> Result<std::fs::File, DomainError> {
-        match writer {
-            Writer::Xlsx(book) => book.finish_to(&file).map_err(failed)?,
-            Writer::Csv(csv) => {
-                csv.finish().map_err(failed)?;
-            }
-        }
-        Ok(file)
-    })
-    .await
-    .map_err(failed)??;
+    writer.finish().map_err(failed)?.flush().map_err(failed)?;
+    let mut file = file;
     file.rewind().map_err(failed)?;
     Ok((file, rows))
 }
@@ -135,10 +131,7 @@ pub fn live(format: Format, sheet: Sheet, pages: impl Pages + 'static, total: i6
     let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(2);
     let title = Sheet { name: String::new(), file: sheet.file.clone(), ascii: sheet.ascii.clone(), headers: Vec::new() };
     tokio::spawn(async move {
-        let result = match format {
-            Format::Csv => stream_csv(&sheet, pages, &tx).await,
-            Format::Xlsx => stream_xlsx(&sheet, pages, &tx).await,
-        };
+        let result = stream(format, &sheet, pages, &tx).await;
         if let Err(e) = result {
             tracing::error!(error = %e, "export failed half-way; the download is aborted");
             let _ = tx.send(Err(std::io::Error::other(e.to_string()))).await;
@@ -164,36 +157,49 @@ async fn send(tx: &tokio::sync::mpsc::Sender<Chunk>, bytes: Vec<u8>) -> Result<b
     Ok(tx.send(Ok(Bytes::from(bytes))).await.is_ok())
 }
 
-async fn stream_csv(sheet: &Sheet, mut pages: impl Pages, tx: &tokio::sync::mpsc::Sender<Chunk>) -> Result<(), DomainError> {
-    let heads: Vec<&str> = sheet.headers.iter().map(String::as_str).collect();
-    // The byte-order mark and the header go out before the first page is read.
-    let mut writer = CsvWriter::new(Vec::new(), &heads).map_err(failed)?;
-    loop {
-        let page = pages.next_page().await?;
-        for row in page.iter().flatten() {
-            writer.push_row(row).map_err(failed)?;
-        }
-        let bytes = std::mem::take(writer.out_mut());
-        if !bytes.is_empty() && !send(tx, bytes).await? {
-            return Ok(());
-        }
-        if page.is_none() {
-            return Ok(());
-        }
+/// What a writer has written and the body has not yet taken. A zip writer keeps its
+/// destination to itself until the end, so the destination is shared instead.
+#[derive(Clone, Default)]
+struct Outbox(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Outbox {
+    fn take(&self) -> Vec<u8> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()))
     }
 }
 
-async fn stream_xlsx(sheet: &Sheet, mut pages: impl Pages, tx: &tokio::sync::mpsc::Sender<Chunk>) -> Result<(), DomainError> {
-    use tokio::io::AsyncReadExt;
-    let (file, _) = spool(Format::Xlsx, sheet, &mut pages).await?;
-    let mut file = tokio::fs::File::from_std(file);
-    let mut buf = vec![0; 64 * 1024];
-    loop {
-        let n = file.read(&mut buf).await.map_err(failed)?;
-        if n == 0 || !send(tx, buf[..n].to_vec()).await? {
+impl Write for Outbox {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes the pages as they are read and hands on what each page produced: for CSV the
+/// page's rows, for XLSX the compressed sheet so far (the head of the file leaves with the
+/// first pages, its sheet list at the end).
+async fn stream(format: Format, sheet: &Sheet, mut pages: impl Pages, tx: &tokio::sync::mpsc::Sender<Chunk>) -> Result<(), DomainError> {
+    let outbox = Outbox::default();
+    let mut writer = Writer::new(format, sheet, outbox.clone()).map_err(failed)?;
+    while let Some(page) = pages.next_page().await? {
+        for row in &page {
+            writer.push_row(row).map_err(failed)?;
+        }
+        let bytes = outbox.take();
+        if !bytes.is_empty() && !send(tx, bytes).await? {
             return Ok(());
         }
     }
+    writer.finish().map_err(failed)?;
+    let bytes = outbox.take();
+    if !bytes.is_empty() {
+        send(tx, bytes).await?;
+    }
+    Ok(())
 }
 
 /// `filename*` of RFC 6266 / 5987: UTF-8, percent-encoded, so Chinese names survive.

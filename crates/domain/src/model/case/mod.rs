@@ -9,6 +9,7 @@
 mod action;
 mod attachment;
 mod category;
+mod ledger;
 mod oversight;
 mod party;
 
@@ -24,6 +25,7 @@ use crate::model::partner::string_enum;
 pub use action::{ActionKind, CaseAction, TimelineEntry};
 pub use attachment::{ATTACHMENT_TOO_LARGE, ATTACHMENT_TYPE, Attachment, AttachmentType, check_file, sanitise_file_name};
 pub use category::{Category, CategoryCode, CategoryTree};
+pub use ledger::LedgerCase;
 pub use oversight::{ExtensionRequest, MAX_EXTENSION_DAYS, SupervisionOrder};
 pub use party::{CheckedParty, NewParty, Party, PartyKind, PartyRole, check_dispute_parties};
 
@@ -329,8 +331,13 @@ impl Case {
     }
 
     pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
-        !self.status.is_after_conclusion() && !self.status.is_terminal() && self.deadline.is_some_and(|d| now > d)
+        overdue(self.status, self.deadline, now)
     }
+}
+
+/// Past its deadline and not yet concluded (nor ended otherwise).
+fn overdue(status: CaseStatus, deadline: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    !status.is_after_conclusion() && !status.is_terminal() && deadline.is_some_and(|d| now > d)
 }
 
 fn depth(level: AreaLevel) -> usize {

@@ -16,15 +16,15 @@ use uuid::Uuid;
 use super::{CaseList, CaseQueue};
 use crate::error::Result;
 use crate::model::Area;
-use crate::model::case::Case;
+use crate::model::case::LedgerCase;
 use crate::ports::{CaseQuery, CaseScope, LedgerKey, LedgerWalk};
 use crate::rules::access::Actor;
 use crate::services::Services;
 
 /// Cases read per query: few queries for a large ledger, little memory for each page.
-const LEDGER_PAGE: i64 = 500;
-/// Up to this many rows a ledger is read through its area's own cases, sorting each page
-/// (at most 40 pages re-reading at most 20,000 index entries each); beyond it, along the
+const LEDGER_PAGE: i64 = 1000;
+/// Without a period, up to this many rows a ledger is read through its area's own cases,
+/// sorting each page (at most 20 pages re-reading at most 20,000 index entries each); beyond it, along the
 /// period's cases in intake order.
 const SORTED_IN_AREA_ROWS: i64 = 20_000;
 
@@ -51,12 +51,10 @@ pub struct LedgerExport {
 /// One line of the ledger.
 #[derive(Debug, Clone)]
 pub struct LedgerRow {
-    pub case: Case,
+    pub case: LedgerCase,
     /// Names of the areas below the exported one down to the case's own (the exported
     /// area's name when the case lies there itself), e.g. `巴彦淖尔北路社区 第一网格`.
     pub place: String,
-    /// Party names only, in the order they were taken in.
-    pub parties: Vec<String>,
     pub overdue: bool,
 }
 
@@ -85,8 +83,30 @@ impl Services {
         let after = json!({ "format": format, "area": area.code, "filters": filters(&q), "rows": total });
         let audit = self.audit(actor, "case.export", "export", area.code.as_str(), &area.path, None, Some(after));
         self.store.append_audit(&[audit]).await?;
-        let walk = if total <= SORTED_IN_AREA_ROWS { LedgerWalk::InArea } else { LedgerWalk::InTime };
+        let walk = self.ledger_walk(&query, total).await?;
         Ok(LedgerExport { area, total, rows: 0, query, after: None, walk, done: false, names: HashMap::new(), now: self.clock.now() })
+    }
+
+    /// The walk that reads fewer index entries. Through the area's cases, every page goes over
+    /// all of them (the period does not narrow an area's subtree in the index); along the
+    /// period, the whole city's cases of the period are read once. A grid's ledger takes the
+    /// first, a city's month the second.
+    async fn ledger_walk(&self, q: &CaseQuery, total: i64) -> Result<LedgerWalk> {
+        if matches!(q.scope, CaseScope::Handling(_)) {
+            return Ok(LedgerWalk::InArea); // a handling queue pages as its list does; no walk
+        }
+        if q.taken_in_from.is_none() && q.taken_in_before.is_none() {
+            // Along the period would read every case of the city: only a large ledger, whose
+            // area holds a large part of the city, gains by it.
+            return Ok(if total <= SORTED_IN_AREA_ROWS { LedgerWalk::InArea } else { LedgerWalk::InTime });
+        }
+        let pages = total / LEDGER_PAGE + 1;
+        let in_time = self.store.count_taken_in(q.taken_in_from, q.taken_in_before).await?;
+        if total.saturating_mul(pages) > in_time {
+            return Ok(LedgerWalk::InTime); // the area holds at least `total` cases
+        }
+        let in_area = self.store.count_cases(&CaseQuery::new(q.scope.clone(), 0)).await?;
+        Ok(if in_area.saturating_mul(pages) <= in_time { LedgerWalk::InArea } else { LedgerWalk::InTime })
     }
 
     /// The next page of the ledger; `None` at the end. An area's ledger lists its cases in
@@ -97,17 +117,12 @@ impl Services {
         }
         let cases = match x.query.scope {
             CaseScope::Area(_) => self.store.ledger_cases(&x.query, x.walk, x.after.as_ref()).await?,
-            CaseScope::Handling(_) => self.store.cases(&x.query).await?,
+            CaseScope::Handling(_) => self.handling_page(&x.query).await?,
         };
         x.done = (cases.len() as i64) < LEDGER_PAGE;
         let Some(last) = cases.last() else { return Ok(None) };
         x.query.before = Some(last.id);
         x.after = Some(LedgerKey::of(last));
-        let ids: Vec<Uuid> = cases.iter().map(|c| c.id).collect();
-        let mut parties: HashMap<Uuid, Vec<String>> = HashMap::new();
-        for p in self.store.parties_of_cases(&ids).await? {
-            parties.entry(p.case_id).or_default().push(p.name);
-        }
         let root_depth = Area::path_codes(&x.area.path).len();
         let unknown: Vec<String> = cases
             .iter()
@@ -128,10 +143,27 @@ impl Services {
                 let codes = Area::path_codes(&case.area_path);
                 let below = if codes.len() > root_depth { &codes[root_depth..] } else { &codes[codes.len().saturating_sub(1)..] };
                 let place = below.iter().map(|c| x.names.get(*c).map(String::as_str).unwrap_or(c)).collect::<Vec<_>>().join(" ");
-                LedgerRow { overdue: case.is_overdue(x.now), parties: parties.remove(&case.id).unwrap_or_default(), place, case }
+                LedgerRow { overdue: case.is_overdue(x.now), place, case }
             })
             .collect();
         x.rows += rows.len();
         Ok(Some(rows))
+    }
+
+    /// A page of a handling queue's ledger, newest first as its list pages.
+    async fn handling_page(&self, q: &CaseQuery) -> Result<Vec<LedgerCase>> {
+        let cases = self.store.cases(q).await?;
+        let ids: Vec<Uuid> = cases.iter().map(|c| c.id).collect();
+        let mut parties: HashMap<Uuid, Vec<String>> = HashMap::new();
+        for p in self.store.parties_of_cases(&ids).await? {
+            parties.entry(p.case_id).or_default().push(p.name);
+        }
+        Ok(cases
+            .into_iter()
+            .map(|c| {
+                let names = parties.remove(&c.id).unwrap_or_default();
+                LedgerCase::of(c, names)
+            })
+            .collect())
     }
 }
