@@ -167,9 +167,9 @@ pub fn stats_section(ctx: &Context, runs: &[super::stats::StatsFigures], http: &
         "\nThe case ledger of the whole city (`GET /api/v1/cases/export.{xlsx,csv}?area=1501&from=…&to=…`, admin), for the \
          shortest stretch of whole years up to 2025 that holds a million cases; each format on a freshly started server, whose \
          resident memory is read just before the export and, as the high-water mark (VmHWM), when the last byte has \
-         arrived. Both are the whole process: SQLite's page caches (64 MB for the writer, 8 MB for each of up to 8 \
-         readers) fill as the cases are read and count here too; the export itself holds one page of 500 rows, the \
-         XLSX writer's constant-memory row buffer and a spool file on disk.\n\n",
+         arrived. Both are the whole process, SQLite's page caches included (the export reads on two connections of 2 MB \
+         each); the export itself holds two pages of 1,000 rows (one read ahead) and the compressor's state: the file, \
+         CSV or the XLSX zip, is written to the wire as it is made.\n\n",
     );
     s.push_str("| format | period | rows | file size | seconds | rows/s | server RSS before | server peak RSS |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
     let mib = |k: Option<u64>| k.map(|k| format!("{:.0} MiB", k as f64 / 1024.0)).unwrap_or_else(|| "not read".into());
