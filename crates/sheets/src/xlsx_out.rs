@@ -250,6 +250,12 @@ impl<W: Write> XlsxWriter<W> {
                     x.extend_from_slice(b"</v></c>");
                 }
                 Cell::Float(_) | Cell::Empty => {}
+                // Excel's serials begin in 1900 and count a 29 February 1900 that never was;
+                // earlier dates are kept as text rather than shown wrong.
+                Cell::Date(d) if *d < first_true_serial_day() => {
+                    cell_start(x, letters, row, None);
+                    inline_text(x, &d.format("%Y-%m-%d").to_string());
+                }
                 Cell::Date(d) => {
                     number_start(x, letters, row, Some(STYLE_DATE));
                     let serial = d.signed_duration_since(excel_epoch()).num_days();
@@ -271,6 +277,11 @@ fn options() -> SimpleFileOptions {
 /// Day 0 of Excel's date serials (1900 system, counting its phantom 29 February 1900).
 fn excel_epoch() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default()
+}
+
+/// The first day whose serial counted from `excel_epoch` is the one Excel shows.
+fn first_true_serial_day() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(1900, 3, 1).unwrap_or_default()
 }
 
 fn cell_width(cell: &Cell) -> usize {

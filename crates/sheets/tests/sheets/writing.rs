@@ -179,3 +179,21 @@ fn text_that_xml_or_excel_would_misread_reads_back_as_written() {
     assert_eq!(read, texts);
 }
 
+#[test]
+fn dates_before_excels_calendar_stay_text_and_later_ones_are_dates() {
+    use calamine::{Data, Reader, Xlsx};
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    let mut w = XlsxWriter::new("日期", &["日期"]).unwrap();
+    for date in [d(1899, 12, 1), d(1900, 2, 28), d(1900, 3, 1), d(2026, 3, 1)] {
+        w.push_row(&[Cell::Date(date)]).unwrap();
+    }
+    let bytes = w.finish().unwrap();
+    let t = read(&bytes).unwrap();
+    let shown: Vec<&str> = t.rows.iter().map(|r| r.cells[0].as_str()).collect();
+    assert_eq!(shown, ["1899-12-01", "1900-02-28", "1900-03-01", "2026-03-01"]);
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let range = book.worksheet_range("日期").unwrap();
+    let cells: Vec<Data> = range.rows().skip(1).map(|r| r[0].clone()).collect();
+    assert!(matches!(cells[0], Data::String(_)) && matches!(cells[1], Data::String(_)), "{cells:?}");
+    assert!(matches!(cells[2], Data::DateTime(_)) && matches!(cells[3], Data::DateTime(_)), "{cells:?}");
+}
