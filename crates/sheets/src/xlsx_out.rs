@@ -114,12 +114,9 @@ impl<W: Write> XlsxWriter<W> {
 
     /// Data rows written so far, in every sheet.
     pub fn rows_written(&self) -> usize {
-        self.rows_in_done_sheets() + (self.next_row - 2) as usize
-    }
-
-    fn rows_in_done_sheets(&self) -> usize {
-        // A sheet's last row is its count of data rows plus the header's.
-        self.done_sheets.iter().map(|(_, last)| *last as usize - 1).sum()
+        // A finished sheet's last row is its data rows plus the header's.
+        let done: usize = self.done_sheets.iter().map(|(_, last)| *last as usize - 1).sum();
+        done + (self.next_row - 2) as usize
     }
 
     /// Appends one row. Cells beyond the header count are an error, because they would

@@ -30,20 +30,21 @@ pub(crate) fn ledger_sql(scope: &CaseScope, walk: fengqiao_domain::ports::Ledger
     // After a page the key replaces the period's start (it lies inside the period): given
     // both, SQLite seeks to the start and steps over every case handed out so far, each page.
     let start = if after { "$16 IS NOT NULL AND (created_at, id) > ($18, $19)" } else { "created_at >= $16" };
-    let page = format!(
-        "SELECT * FROM cases{index} WHERE {} AND {start} AND created_at < $17 ORDER BY created_at, id LIMIT $15",
-        case_filter_sql(scope)
-    );
     const COLUMNS: &str = "number, kind, category, title, area_path, address, channel, risk, created_at, status, \
                            handling_level, handler_name, deadline, concluded_at, outcome, resolved_level, satisfaction";
+    let page = format!(
+        "SELECT id, {COLUMNS}, supervision IS NOT NULL AS supervised FROM cases{index} \
+         WHERE {} AND {start} AND created_at < $17 ORDER BY created_at, id LIMIT $15",
+        case_filter_sql(scope)
+    );
     match backend {
         Backend::Sqlite => format!(
-            "SELECT json_group_array(json_array(lower(hex(id)), {COLUMNS}, json(iif(supervision IS NULL, 'false', 'true')), \
+            "SELECT json_group_array(json_array(lower(hex(id)), {COLUMNS}, json(iif(supervised, 'true', 'false')), \
              json((SELECT json_group_array(name) FROM (SELECT name FROM case_parties WHERE case_id = c.id ORDER BY position))))) \
              FROM ({page}) AS c"
         ),
         Backend::Postgres => format!(
-            "SELECT coalesce(json_agg(json_build_array(id, {COLUMNS}, supervision IS NOT NULL, \
+            "SELECT coalesce(json_agg(json_build_array(id, {COLUMNS}, supervised, \
              (SELECT coalesce(json_agg(name ORDER BY position), '[]'::json) FROM case_parties WHERE case_id = c.id))), '[]'::json)::text \
              FROM ({page}) AS c"
         ),
@@ -55,18 +56,9 @@ pub(crate) fn ledger_sql(scope: &CaseScope, walk: fengqiao_domain::ports::Ledger
 /// from the index alone. The list's filter names columns outside every index, so SQLite would
 /// fetch each case's row to test filters that are not even set (ten million rows for the city).
 pub(crate) fn plain_count_sql(q: &fengqiao_domain::ports::CaseQuery, backend: Backend) -> Option<String> {
-    let plain = matches!(q.scope, CaseScope::Area(_))
-        && q.status.is_none()
-        && q.kind.is_none()
-        && q.category.is_none()
-        && q.handler_id.is_none()
-        && q.overdue_at.is_none()
-        && q.level.is_none()
-        && !q.supervised
-        && !q.extension_pending
-        && !q.open_only;
     let index = if backend == Backend::Sqlite { " INDEXED BY cases_figures" } else { "" };
-    plain.then(|| format!("SELECT COUNT(*) FROM cases{index} WHERE area_path >= $1 AND area_path < $2 AND created_at >= $3 AND created_at < $4"))
+    (matches!(q.scope, CaseScope::Area(_)) && q.only_scope_and_period())
+        .then(|| format!("SELECT COUNT(*) FROM cases{index} WHERE area_path >= $1 AND area_path < $2 AND created_at >= $3 AND created_at < $4"))
 }
 
 /// A page as `ledger_sql` answers it, in the order taken in: an aggregate's input order is
@@ -80,11 +72,14 @@ pub(crate) fn ledger_page(json: &str) -> fengqiao_domain::Result<Vec<fengqiao_do
 
 /// The period bounds `ledger_sql` binds when the list has none: earlier and later than any
 /// case (as instants, so both backends compare them as they compare `created_at`).
-pub(crate) fn ledger_bounds(q: &fengqiao_domain::ports::CaseQuery) -> (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) {
+pub(crate) fn ledger_bounds(
+    from: Option<chrono::DateTime<chrono::Utc>>,
+    before: Option<chrono::DateTime<chrono::Utc>>,
+) -> (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) {
     use chrono::TimeZone;
     let first = chrono::Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).single().expect("a valid instant");
     let last = chrono::Utc.with_ymd_and_hms(9999, 1, 1, 0, 0, 0).single().expect("a valid instant");
-    (q.taken_in_from.unwrap_or(first), q.taken_in_before.unwrap_or(last))
+    (from.unwrap_or(first), before.unwrap_or(last))
 }
 
 fn filter_sql(scope: &str) -> String {
@@ -129,11 +124,12 @@ macro_rules! impl_case_ledger_store {
         impl fengqiao_domain::ports::CaseLedgerStore for $store {
             async fn count_cases(&self, q: &fengqiao_domain::ports::CaseQuery) -> fengqiao_domain::Result<i64> {
                 let all = fengqiao_domain::ports::CaseQuery { before: None, ..q.clone() };
-                if let (Some(sql), fengqiao_domain::ports::CaseScope::Area(path)) = ($crate::case_ledger::plain_count_sql(&all, <$store>::BACKEND), &all.scope) {
-                    let (from, until) = $crate::case_ledger::ledger_bounds(&all);
+                if let Some(sql) = $crate::case_ledger::plain_count_sql(&all, <$store>::BACKEND) {
+                    let (path, upper) = $crate::case_ledger::scope_binds(&all.scope);
+                    let (from, until) = $crate::case_ledger::ledger_bounds(all.taken_in_from, all.taken_in_before);
                     return sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
-                        .bind(path.clone())
-                        .bind($crate::shared::prefix_upper(path))
+                        .bind(path.to_string())
+                        .bind(upper)
                         .bind(from)
                         .bind(until)
                         .fetch_one(self.scanner())
@@ -146,8 +142,7 @@ macro_rules! impl_case_ledger_store {
             }
 
             async fn count_taken_in(&self, from: Option<chrono::DateTime<chrono::Utc>>, before: Option<chrono::DateTime<chrono::Utc>>) -> fengqiao_domain::Result<i64> {
-                let q = fengqiao_domain::ports::CaseQuery { taken_in_from: from, taken_in_before: before, ..fengqiao_domain::ports::CaseQuery::new(fengqiao_domain::ports::CaseScope::Area("/".into()), 0) };
-                let (from, until) = $crate::case_ledger::ledger_bounds(&q);
+                let (from, until) = $crate::case_ledger::ledger_bounds(from, before);
                 sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM cases WHERE created_at >= $1 AND created_at < $2")
                     .bind(from)
                     .bind(until)
@@ -180,7 +175,7 @@ macro_rules! impl_case_ledger_store {
             ) -> fengqiao_domain::Result<Vec<fengqiao_domain::model::case::LedgerCase>> {
                 let q = fengqiao_domain::ports::CaseQuery { before: None, ..q.clone() };
                 let sql = $crate::case_ledger::ledger_sql(&q.scope, walk, after.is_some(), <$store>::BACKEND);
-                let (from, until) = $crate::case_ledger::ledger_bounds(&q);
+                let (from, until) = $crate::case_ledger::ledger_bounds(q.taken_in_from, q.taken_in_before);
                 let query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
                 let query = $crate::case_ledger::bind_case_filter!(query, &q).bind(q.limit).bind(from).bind(until);
                 let query = match after {

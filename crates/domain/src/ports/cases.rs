@@ -75,6 +75,36 @@ pub struct CaseQuery {
 }
 
 impl CaseQuery {
+    /// True when nothing narrows the list but its scope and intake period (`before` and
+    /// `limit` page it). Written out field by field, so that a new filter cannot be missed.
+    pub fn only_scope_and_period(&self) -> bool {
+        let CaseQuery {
+            scope: _,
+            status,
+            kind,
+            category,
+            handler_id,
+            overdue_at,
+            level,
+            taken_in_from: _,
+            taken_in_before: _,
+            before: _,
+            limit: _,
+            supervised,
+            extension_pending,
+            open_only,
+        } = self;
+        status.is_none()
+            && kind.is_none()
+            && category.is_none()
+            && handler_id.is_none()
+            && overdue_at.is_none()
+            && level.is_none()
+            && !supervised
+            && !extension_pending
+            && !open_only
+    }
+
     pub fn new(scope: CaseScope, limit: i64) -> Self {
         CaseQuery {
             scope,
@@ -156,5 +186,27 @@ pub struct LedgerKey {
 impl LedgerKey {
     pub fn of(case: &LedgerCase) -> Self {
         LedgerKey { created_at: case.created_at, id: case.id }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_scope_and_period_is_false_for_any_other_filter() {
+        let all = CaseQuery::new(CaseScope::Area("/1501/".into()), 10);
+        assert!(all.only_scope_and_period());
+        let period = CaseQuery { taken_in_from: Some(Utc::now()), taken_in_before: Some(Utc::now()), before: Some(Uuid::nil()), ..all.clone() };
+        assert!(period.only_scope_and_period(), "the period, and paging, do not narrow it");
+        for narrowed in [
+            CaseQuery { kind: Some(CaseKind::Dispute), ..all.clone() },
+            CaseQuery { category: Some("labour".into()), ..all.clone() },
+            CaseQuery { overdue_at: Some(Utc::now()), ..all.clone() },
+            CaseQuery { supervised: true, ..all.clone() },
+            CaseQuery { open_only: true, ..all.clone() },
+        ] {
+            assert!(!narrowed.only_scope_and_period(), "{narrowed:?}");
+        }
     }
 }

@@ -4,7 +4,7 @@
 
 use chrono::Duration;
 use fengqiao_domain::model::AreaLevel;
-use fengqiao_domain::model::case::{Case, CaseKind, LedgerCase};
+use fengqiao_domain::model::case::{Case, CaseKind, LedgerCase, SupervisionOrder};
 use fengqiao_domain::ports::{CaseQuery, CaseScope, LedgerKey, LedgerWalk};
 use fengqiao_store::testing;
 use uuid::Uuid;
@@ -40,6 +40,16 @@ async fn an_areas_ledger_is_walked_in_intake_order_every_case_once_either_way() 
             let district = if place.code.as_str().starts_with("150102") { "150102" } else { "150103" };
             let mut i = intake(place, district, kind, if kind == CaseKind::Demand { "heating" } else { "labour" }, "台账");
             i.case.created_at = start + Duration::days(day);
+            if day == 5 {
+                // One under supervision, so the ledger's 督办 column is seen both ways.
+                i.case.supervision = Some(SupervisionOrder {
+                    issued_by: Uuid::now_v7(),
+                    issued_by_name: "区矛调中心".into(),
+                    issued_at: i.case.created_at,
+                    instructions: "三日内答复".into(),
+                    reply_by: None,
+                });
+            }
             taken.push(s.insert_case(&i, &case_audit(&i.case)).await.unwrap());
         }
         let key = |c: &Case| (c.created_at, c.id);
@@ -66,6 +76,7 @@ async fn an_areas_ledger_is_walked_in_intake_order_every_case_once_either_way() 
             let names = s.case_parties(c.id).await.unwrap().into_iter().map(|p| p.name).collect();
             lines.push(LedgerCase::of(c.clone(), names));
         }
+        assert!(lines.iter().any(|l| l.supervised) && lines.iter().any(|l| !l.supervised && l.parties.len() == 2), "{}", db.name);
         let walk = |q: CaseQuery, how: LedgerWalk| {
             let lines = &lines;
             let walked = walk(q, how);

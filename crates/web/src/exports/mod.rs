@@ -97,7 +97,7 @@ impl<W: Write + Send> Writer<W> {
 
 /// Writes every page into a temporary file, rewound for reading; answers it and the rows written.
 pub async fn spool(format: Format, sheet: &Sheet, pages: &mut impl Pages) -> Result<(std::fs::File, usize), DomainError> {
-    let file = tempfile::tempfile().map_err(failed)?;
+    let mut file = tempfile::tempfile().map_err(failed)?;
     let mut writer = Writer::new(format, sheet, std::io::BufWriter::new(file.try_clone().map_err(failed)?)).map_err(failed)?;
     let mut rows = 0;
     while let Some(page) = pages.next_page().await? {
@@ -107,7 +107,6 @@ pub async fn spool(format: Format, sheet: &Sheet, pages: &mut impl Pages) -> Res
         rows += page.len();
     }
     writer.finish().map_err(failed)?.flush().map_err(failed)?;
-    let mut file = file;
     file.rewind().map_err(failed)?;
     Ok((file, rows))
 }
