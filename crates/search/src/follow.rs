@@ -2,10 +2,10 @@
 //! change feed. Rows in the feed only name a case; the case is read again as it stands now, so
 //! applying a change twice or out of order does no harm.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use fengqiao_domain::model::case::{Case, CategoryTree};
+use fengqiao_domain::model::case::{CategoryTree, SearchableCase};
 use fengqiao_domain::ports::{CaseQuery, CaseScope};
 use fengqiao_domain::services::Services;
 use uuid::Uuid;
@@ -30,7 +30,7 @@ pub struct Follower {
     pub index: Arc<CaseIndex>,
 }
 
-fn category_name(tree: &CategoryTree, c: &Case) -> String {
+fn category_name(tree: &CategoryTree, c: &SearchableCase) -> String {
     tree.get(c.kind, c.category.as_str()).map(|cat| format!("{} {}", cat.name_zh, cat.name_en)).unwrap_or_default()
 }
 
@@ -39,17 +39,9 @@ impl Follower {
         Follower { services, index }
     }
 
-    async fn docs(&self, cases: Vec<Case>) -> Result<Vec<CaseDoc>, SearchError> {
-        let ids: Vec<Uuid> = cases.iter().map(|c| c.id).collect();
-        let mut names: BTreeMap<Uuid, Vec<String>> = BTreeMap::new();
-        for p in self.services.store.parties_of_cases(&ids).await? {
-            names.entry(p.case_id).or_default().push(p.name);
-        }
+    async fn docs(&self, cases: Vec<SearchableCase>) -> Result<Vec<CaseDoc>, SearchError> {
         let tree = self.services.case_settings().await?.categories;
-        Ok(cases
-            .into_iter()
-            .map(|case| CaseDoc { party_names: names.remove(&case.id).unwrap_or_default(), category_name: category_name(&tree, &case), case })
-            .collect())
+        Ok(cases.into_iter().map(|case| CaseDoc { category_name: category_name(&tree, &case), case }).collect())
     }
 
     /// Throws the index away and builds it again from every case in the database. The feed
@@ -62,15 +54,21 @@ impl Follower {
         // No position until the end: a rebuild stopped midway is redone on the next start.
         self.index.commit(None)?;
         let mut done = 0u64;
-        let mut after = None;
         progress(0, total);
+        // By id, so the table is read in the order it was written: the list's newest-first
+        // order sorts every case for each page, and the ledger's by-place order reads the
+        // table at random, which at ten million cases is a disk seek per case. The next page
+        // is read while this one is indexed.
+        let store = self.services.store.clone();
+        let read = move |after| {
+            let store = store.clone();
+            tokio::spawn(async move { store.searchable_after(after, REBUILD_BATCH).await })
+        };
+        let mut next = read(None);
         loop {
-            // By id, so the table is read in the order it was written: the list's newest-first
-            // order sorts every case for each page, and the ledger's by-place order reads the
-            // table at random, which at ten million cases is a disk seek per case.
-            let page = self.services.store.cases_after(after, REBUILD_BATCH).await?;
+            let page = next.await.map_err(|e| SearchError::Io(format!("reading cases: {e}")))??;
             let Some(last) = page.last() else { break };
-            after = Some(last.id);
+            next = read(Some(last.id));
             let n = page.len() as u64;
             let docs = self.docs(page).await?;
             self.index.add_new(&docs)?;
@@ -103,7 +101,7 @@ impl Follower {
                 return Ok(indexed);
             }
             let ids: Vec<Uuid> = changes.iter().map(|c| c.case_id).collect::<BTreeSet<_>>().into_iter().collect();
-            let cases = self.services.store.cases_by_ids(&ids).await?;
+            let cases = self.services.store.searchable_by_ids(&ids).await?;
             let found: BTreeSet<Uuid> = cases.iter().map(|c| c.id).collect();
             let gone: Vec<Uuid> = ids.iter().filter(|id| !found.contains(id)).copied().collect();
             indexed += cases.len() as u64;

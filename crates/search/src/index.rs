@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Mutex;
 
-use fengqiao_domain::model::case::Case;
+use fengqiao_domain::model::case::SearchableCase;
 use serde::{Deserialize, Serialize};
 use tantivy::directory::MmapDirectory;
 use tantivy::schema::Schema;
@@ -17,11 +17,10 @@ use crate::{SearchError, tokens};
 /// Memory the writer may fill before it writes a segment.
 const WRITER_BYTES: usize = 96 * 1024 * 1024;
 
-/// A case as the index holds it: the case, its parties' names and its category's name.
+/// A case as the index holds it, with its category's name.
 #[derive(Debug, Clone)]
 pub struct CaseDoc {
-    pub case: Case,
-    pub party_names: Vec<String>,
+    pub case: SearchableCase,
     pub category_name: String,
 }
 
@@ -165,7 +164,7 @@ impl CaseIndex {
             all.push_str(a);
         }
         doc.add_text(f.grams, &all);
-        for p in &d.party_names {
+        for p in &c.parties {
             doc.add_text(f.parties, p);
         }
         for p in ancestors(&c.area_path) {
@@ -186,8 +185,8 @@ impl CaseIndex {
         for (flag, on) in [
             ("open", !c.status.is_terminal()),
             ("running", !c.status.is_terminal() && !c.status.is_after_conclusion()),
-            ("supervised", c.supervision.is_some()),
-            ("extension", c.pending_extension.is_some()),
+            ("supervised", c.supervised),
+            ("extension", c.extension_pending),
         ] {
             if on {
                 doc.add_text(f.flags, flag);
@@ -197,7 +196,7 @@ impl CaseIndex {
         if let Some(d) = c.deadline {
             doc.add_i64(f.deadline, d.timestamp_micros());
         }
-        if let Some(p) = c.point {
+        if let Some(p) = c.point() {
             doc.add_f64(f.lat, p.lat);
             doc.add_f64(f.lon, p.lon);
         }

@@ -23,6 +23,8 @@ mod mediator_stats;
 mod oversight;
 #[path = "conformance/registry.rs"]
 mod registry;
+#[path = "conformance/search_reads.rs"]
+mod search_reads;
 #[path = "conformance/stats.rs"]
 mod stats;
 #[path = "conformance/submissions.rs"]

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use uuid::Uuid;
 
 use crate::error::Result;
-use crate::model::case::Case;
+use crate::model::case::SearchableCase;
 
 /// One row of the feed: this case (or one of its parties) changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,10 +24,11 @@ pub trait CaseChangeStore: Send + Sync {
     /// Deletes changes written before this Unix time, always keeping the newest, so the bounds
     /// show how far the feed ever went; nodes further behind rebuild from the cases.
     async fn prune_case_changes(&self, before_unix: i64) -> Result<u64>;
-    /// These cases, in no particular order; ids that do not exist are left out.
-    async fn cases_by_ids(&self, ids: &[Uuid]) -> Result<Vec<Case>>;
-    /// Every case by id, a page at a time, for a rebuild of the search index. Ids grow with
-    /// time as rows are appended, so this reads the table front to back where any other
-    /// order jumps about a database far larger than memory.
-    async fn cases_after(&self, after: Option<Uuid>, limit: i64) -> Result<Vec<Case>>;
+    /// These cases as the index holds them, in no particular order; ids that do not exist
+    /// are left out.
+    async fn searchable_by_ids(&self, ids: &[Uuid]) -> Result<Vec<SearchableCase>>;
+    /// Every case as the index holds it, by id, a page at a time, for a rebuild of the search
+    /// index. Ids grow with time as rows are appended, so this reads the table front to back
+    /// where any other order jumps about a database far larger than memory.
+    async fn searchable_after(&self, after: Option<Uuid>, limit: i64) -> Result<Vec<SearchableCase>>;
 }

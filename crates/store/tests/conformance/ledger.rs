@@ -117,18 +117,5 @@ async fn an_areas_ledger_is_walked_in_intake_order_every_case_once_either_way() 
             let stale = CaseQuery { before: Some(Uuid::nil()), ..all };
             assert_eq!(walk(stale, how).await.len(), 7, "{} {how:?}", db.name);
         }
-
-        // The search index's rebuild reads every case by id, three at a time here.
-        let mut by_id = Vec::new();
-        let mut after = None;
-        loop {
-            let page = s.cases_after(after, 3).await.unwrap();
-            let Some(last) = page.last() else { break };
-            after = Some(last.id);
-            by_id.extend(page.iter().map(|c| c.id));
-        }
-        let mut all_ids: Vec<Uuid> = taken.iter().map(|c| c.id).collect();
-        all_ids.sort();
-        assert_eq!(by_id, all_ids, "{}: every case once, by id, outside the community too", db.name);
     }
 }

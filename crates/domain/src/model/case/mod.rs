@@ -12,6 +12,7 @@ mod category;
 mod ledger;
 mod oversight;
 mod party;
+mod searchable;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -27,6 +28,7 @@ pub use attachment::{ATTACHMENT_TOO_LARGE, ATTACHMENT_TYPE, Attachment, Attachme
 pub use category::{Category, CategoryCode, CategoryTree};
 pub use ledger::LedgerCase;
 pub use oversight::{ExtensionRequest, MAX_EXTENSION_DAYS, SupervisionOrder};
+pub use searchable::SearchableCase;
 pub use party::{CheckedParty, NewParty, Party, PartyKind, PartyRole, check_dispute_parties};
 
 string_enum!(
