@@ -127,6 +127,10 @@ pub struct SearchBenchArgs {
     /// Where to build the index (a fresh directory; default: a temporary one)
     #[arg(long)]
     pub index_dir: Option<PathBuf>,
+    /// Time queries on the index already in --index-dir (as `fengqiao reindex` left it)
+    /// instead of building one
+    #[arg(long, requires = "index_dir")]
+    pub reuse: bool,
 }
 
 #[derive(Debug, Args)]

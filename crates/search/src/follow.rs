@@ -50,9 +50,7 @@ impl Follower {
         let (_, head) = self.services.store.case_change_bounds().await?;
         let everything = CaseQuery::new(CaseScope::Area("/".into()), REBUILD_BATCH);
         let total = self.services.store.count_cases(&everything).await? as u64;
-        self.index.clear()?;
-        // No position until the end: a rebuild stopped midway is redone on the next start.
-        self.index.commit(None)?;
+        self.index.begin_rebuild()?;
         let mut done = 0u64;
         progress(0, total);
         // By id, so the table is read in the order it was written: the list's newest-first
@@ -75,7 +73,8 @@ impl Follower {
             done += n;
             progress(done, total);
         }
-        self.index.commit(Some(&FeedPosition { seq: head, gaps: Vec::new() }))?;
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        self.index.finish_rebuild(&FeedPosition { seq: head, gaps: Vec::new() }, cores)?;
         Ok(done)
     }
 

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use tantivy::directory::MmapDirectory;
 use tantivy::schema::Schema;
 use tantivy::tokenizer::TextAnalyzer;
+use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
+use tantivy::index::SegmentId;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::schema::{self, Fields};
@@ -70,8 +72,11 @@ impl CaseIndex {
         Self::with_index(Index::create_in_ram(schema), fields, threads)
     }
 
-    fn with_index(index: Index, fields: Fields, threads: usize) -> Result<CaseIndex, SearchError> {
+    fn with_index(mut index: Index, fields: Fields, threads: usize) -> Result<CaseIndex, SearchError> {
         register(&index);
+        // A search walks its segments side by side, one per core: a broad word over ten
+        // million cases is the latency users wait on, and a segment is walked alone anyway.
+        index.set_default_multithread_executor()?;
         tokens::warm_up();
         let writer = index.writer_with_num_threads(threads.max(1), WRITER_BYTES * threads.max(1)).map_err(|e| match e {
             tantivy::TantivyError::LockFailure(..) => SearchError::Locked,
@@ -118,9 +123,34 @@ impl CaseIndex {
         }
     }
 
-    /// Empties the index (a rebuild starts here). Not visible until `commit`.
-    pub fn clear(&self) -> Result<(), SearchError> {
-        self.writer().delete_all_documents()?;
+    /// Empties the index for a rebuild, which then adds every case anew. Segments are not
+    /// merged while it runs (merging them as they come rewrites each document two or three
+    /// times at ten million cases) but once, at `finish_rebuild`. There is no feed position
+    /// until then, so a rebuild stopped midway is redone.
+    pub fn begin_rebuild(&self) -> Result<(), SearchError> {
+        {
+            let w = self.writer();
+            w.set_merge_policy(Box::new(NoMergePolicy));
+            w.delete_all_documents()?;
+        }
+        self.commit(None)
+    }
+
+    /// Ends a rebuild: commits with the feed position, merges the segments into `parts` of
+    /// about equal size (one per core, so a search walks them side by side), and puts the
+    /// usual merging back for the changes that follow.
+    pub fn finish_rebuild(&self, position: &FeedPosition, parts: usize) -> Result<(), SearchError> {
+        self.commit(Some(position))?;
+        let sizes: Vec<(SegmentId, u32)> = self.index.searchable_segment_metas()?.iter().map(|m| (m.id(), m.max_doc())).collect();
+        let merges: Vec<_> = {
+            let mut w = self.writer();
+            balance(sizes, parts).into_iter().filter(|g| g.len() > 1).map(|g| w.merge(&g)).collect()
+        };
+        for merge in merges {
+            merge.wait()?;
+        }
+        self.writer().set_merge_policy(Box::new(LogMergePolicy::default()));
+        self.reader.reload()?;
         Ok(())
     }
 
@@ -204,6 +234,19 @@ impl CaseIndex {
     }
 }
 
+/// Segments in `parts` groups of about equal document counts: largest first, each into the
+/// group with the fewest so far.
+fn balance(mut sizes: Vec<(SegmentId, u32)>, parts: usize) -> Vec<Vec<SegmentId>> {
+    sizes.sort_by_key(|s| std::cmp::Reverse(s.1));
+    let mut groups: Vec<(u64, Vec<SegmentId>)> = vec![(0, Vec::new()); parts.max(1)];
+    for (id, docs) in sizes {
+        let smallest = groups.iter_mut().min_by_key(|g| g.0).expect("at least one group");
+        smallest.0 += u64::from(docs);
+        smallest.1.push(id);
+    }
+    groups.into_iter().map(|g| g.1).filter(|g| !g.is_empty()).collect()
+}
+
 /// `/1501/150103/` → `/`, `/1501/`, `/1501/150103/`.
 pub fn ancestors(path: &str) -> Vec<&str> {
     let mut out = vec!["/"];
@@ -213,4 +256,23 @@ pub fn ancestors(path: &str) -> Vec<&str> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_are_merged_into_groups_of_about_equal_size() {
+        let ids: Vec<SegmentId> = (0..6).map(|_| SegmentId::generate_random()).collect();
+        let sizes: Vec<(SegmentId, u32)> = ids.iter().copied().zip([10, 100, 40, 60, 50, 5]).collect();
+        let docs = |g: &Vec<SegmentId>| g.iter().map(|id| sizes.iter().find(|s| s.0 == *id).unwrap().1).sum::<u32>();
+        let two = balance(sizes.clone(), 2);
+        let mut totals: Vec<u32> = two.iter().map(docs).collect();
+        totals.sort();
+        assert_eq!(totals, [125, 140], "100+40 and 60+50+10+5: largest first, each to the lighter group");
+        assert_eq!(two.iter().map(Vec::len).sum::<usize>(), 6, "every segment once");
+        assert_eq!(balance(sizes.clone(), 1).len(), 1);
+        assert_eq!(balance(sizes[..1].to_vec(), 4).len(), 1, "no empty groups");
+    }
 }

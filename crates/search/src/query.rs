@@ -51,12 +51,18 @@ fn micros(t: DateTime<Utc>) -> i64 {
 
 impl CaseIndex {
     /// The clauses every search carries: the caller's scope and the list filters.
-    fn filters(&self, q: &fengqiao_domain::ports::CaseQuery) -> Vec<(Occur, Q)> {
+    fn filters(&self, searcher: &Searcher, q: &fengqiao_domain::ports::CaseQuery) -> Vec<(Occur, Q)> {
         let f = &self.fields;
-        let mut out = vec![match &q.scope {
-            CaseScope::Area(p) => filter(term(f.scope, p)),
-            CaseScope::Handling(p) => filter(term(f.handling, p)),
-        }];
+        let scope = match &q.scope {
+            CaseScope::Area(p) => Term::from_field_text(f.scope, p),
+            CaseScope::Handling(p) => Term::from_field_text(f.handling, p),
+        };
+        let mut out = Vec::new();
+        // A scope that holds every case (the city, for its officials) would only make each
+        // match a step through ten million postings.
+        if !holds_every_document(searcher, &scope) {
+            out.push(filter(Box::new(TermQuery::new(scope, IndexRecordOption::Basic))));
+        }
         if let Some(s) = q.status {
             out.push(filter(term(f.status, s.as_str())));
         }
@@ -100,7 +106,7 @@ impl CaseIndex {
         // Words may stand apart, which suits Chinese (楼上…漏水); a term with digits or Latin
         // letters (3号楼, B座) means exactly that sequence, so only its pairs in a row match.
         let exact = text.chars().any(|c| c.is_ascii_alphanumeric() || tokens::fold(c).is_ascii_alphanumeric());
-        let words: BTreeSet<String> = if exact { BTreeSet::new() } else { tokens::words(text).into_iter().map(|t| t.2).collect() };
+        let words: BTreeSet<String> = if exact { BTreeSet::new() } else { tokens::query_words(text).into_iter().collect() };
         let mut alternatives: Vec<(Occur, Q)> = Vec::new();
         if !words.is_empty() {
             let all_words = words
@@ -160,6 +166,13 @@ impl CaseIndex {
     }
 }
 
+/// Every document of every segment, deleted ones included, has this term: as a required
+/// clause it cannot leave any out.
+fn holds_every_document(searcher: &Searcher, term: &Term) -> bool {
+    let documents: u64 = searcher.segment_readers().iter().map(|r| u64::from(r.max_doc())).sum();
+    documents > 0 && searcher.doc_freq(term).is_ok_and(|n| n == documents)
+}
+
 fn internal(e: impl std::fmt::Display) -> DomainError {
     DomainError::Internal(format!("search index: {e}"))
 }
@@ -171,9 +184,9 @@ impl CaseSearchIndex for CaseIndex {
             return Err(DomainError::invalid("q", "error-search-no-words"));
         }
         let mut clauses: Vec<(Occur, Q)> = terms.into_iter().map(|t| (Occur::Must, t)).collect();
-        clauses.extend(self.filters(&q.filter));
-        let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
+        clauses.extend(self.filters(&searcher, &q.filter));
+        let query = BooleanQuery::new(clauses);
         let top = TopDocs::with_limit(q.limit.max(1)).and_offset(q.offset).order_by_score();
         let (docs, total) = searcher.search(&query, &(top, Count)).map_err(internal)?;
         let needles = snippet::needles(&q.words);

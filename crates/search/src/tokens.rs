@@ -59,6 +59,15 @@ pub fn words(text: &str) -> Vec<(usize, usize, String)> {
         .collect()
 }
 
+/// The words a query asks for: jieba's plain cut, without the shorter words inside longer
+/// ones. A case's text is indexed in search mode, so its 新城区 also yields 新城 and 城区; the
+/// query asks for 新城区 alone, which every such case has, instead of all three (three times
+/// the postings to walk, for the same cases).
+pub fn query_words(text: &str) -> Vec<String> {
+    let f = folded(text);
+    JIEBA.cut(&f, true).into_iter().filter(|t| t.word.chars().any(is_wordy)).map(|t| t.word.trim().to_string()).collect()
+}
+
 /// Pairs of Han characters (a lone one on its own) and whole runs of other letters and digits.
 pub fn grams(text: &str) -> Vec<(usize, usize, String)> {
     let chars: Vec<(usize, char)> = text.char_indices().map(|(i, c)| (i, fold(c))).collect();
@@ -165,6 +174,14 @@ mod tests {
         assert!(w.contains(&"漏水".to_string()), "{w:?}");
         assert!(w.contains(&"噪音".to_string()), "{w:?}");
         assert!(!w.iter().any(|t| t == "，"), "punctuation is no word: {w:?}");
+    }
+
+    #[test]
+    fn a_query_asks_for_whole_words_which_the_text_holds_too() {
+        let q = query_words("卫生间漏水");
+        assert_eq!(q, ["卫生间", "漏水"]);
+        let indexed = texts(words("楼上卫生间漏水"));
+        assert!(q.iter().all(|w| indexed.contains(w)), "{q:?} in {indexed:?}");
     }
 
     #[test]

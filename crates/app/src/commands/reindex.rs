@@ -10,16 +10,17 @@ use fengqiao_search::{CaseIndex, Follower, SearchError, dir_under};
 use crate::config::{Config, Database};
 use crate::database;
 
-/// Threads that index at once: half the machine, so a rebuild does not starve requests.
-fn indexing_threads() -> usize {
+/// Threads that index at once in a server: half the machine, so a rebuild at start or a burst
+/// of changes does not starve requests.
+pub fn serving_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
 }
 
-/// This node's index under its data dir; an error naming the directory if another process
-/// holds it.
-pub fn open_index(config: &Config) -> anyhow::Result<Arc<CaseIndex>> {
+/// This node's index under its data dir, written by `threads` at once; an error naming the
+/// directory if another process holds it.
+pub fn open_index(config: &Config, threads: usize) -> anyhow::Result<Arc<CaseIndex>> {
     let dir = dir_under(&config.data_dir);
-    match CaseIndex::open(&dir, indexing_threads()) {
+    match CaseIndex::open(&dir, threads) {
         Ok(index) => Ok(Arc::new(index)),
         Err(SearchError::Locked) => {
             anyhow::bail!("the case search index in {} is in use by another fengqiao process on this data dir (a server or a reindex)", dir.display())
@@ -31,7 +32,9 @@ pub fn open_index(config: &Config) -> anyhow::Result<Arc<CaseIndex>> {
 pub async fn run(config: &Config, db: &Database) -> anyhow::Result<ExitCode> {
     let store = database::open_existing(db).await?;
     let services = database::services(store, config)?;
-    let index = open_index(config)?;
+    // The index is locked to this command while it runs, so no server of this node is
+    // waiting on it: the whole machine indexes.
+    let index = open_index(config, std::thread::available_parallelism().map_or(1, |n| n.get()))?;
     let started = std::time::Instant::now();
     let follower = Follower::new(services, index.clone());
     let mut last = std::time::Instant::now();

@@ -40,17 +40,22 @@ pub async fn run(config: &Config, db: &Database, args: &SearchBenchArgs) -> anyh
     let follower = Follower::new(services, index.clone());
     let started = Instant::now();
     let mut last = Instant::now();
-    let cases = follower
-        .rebuild(&mut |done, total| {
-            if last.elapsed() >= Duration::from_secs(5) || done == total {
-                eprintln!("indexed {done} of {total}");
-                last = Instant::now();
-            }
-        })
-        .await?;
+    let cases = if args.reuse {
+        index.len()
+    } else {
+        follower
+            .rebuild(&mut |done, total| {
+                if last.elapsed() >= Duration::from_secs(5) || done == total {
+                    eprintln!("indexed {done} of {total}");
+                    last = Instant::now();
+                }
+            })
+            .await?
+    };
     let build_secs = started.elapsed().as_secs_f64();
     let mut rng = StdRng::seed_from_u64(2024);
     let mut took = Vec::with_capacity(args.samples);
+    let mut by_words: std::collections::BTreeMap<&str, Vec<(Duration, usize)>> = Default::default();
     let mut found = 0usize;
     for _ in 0..args.samples {
         let words = WORDS[rng.random_range(0..WORDS.len())];
@@ -65,9 +70,23 @@ pub async fn run(config: &Config, db: &Database, args: &SearchBenchArgs) -> anyh
         let t = Instant::now();
         let page = index.search(&q)?;
         took.push(t.elapsed());
+        by_words.entry(words).or_default().push((t.elapsed(), page.total));
         found += page.total;
     }
     took.sort();
+    // The slowest kinds of query first, so a change can be judged by what sets the tail.
+    let mut worst: Vec<(&str, f64, f64, f64)> = by_words
+        .iter_mut()
+        .map(|(w, v)| {
+            v.sort();
+            let times: Vec<Duration> = v.iter().map(|x| x.0).collect();
+            (*w, percentile(&times, 0.5), percentile(&times, 1.0), v.iter().map(|x| x.1).sum::<usize>() as f64 / v.len() as f64)
+        })
+        .collect();
+    worst.sort_by(|a, b| b.2.total_cmp(&a.2));
+    for (w, p50, max, matches) in worst.iter().take(8) {
+        eprintln!("{w:>8}: p50 {p50:.2} ms, max {max:.2} ms, {matches:.0} matches on average");
+    }
     let size: u64 = walk_size(&dir);
     println!("indexed {cases} cases in {build_secs:.1}s; {} queries, p50 {:.2} ms, p99 {:.2} ms", args.samples, percentile(&took, 0.5), percentile(&took, 0.99));
     println!(

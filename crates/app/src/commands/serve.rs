@@ -45,7 +45,7 @@ pub async fn serve(config: &Config, db: &Database, services: Services) -> anyhow
     if services.rebuild_case_stats_if_stale().await.explained()? {
         tracing::info!("case figures recounted from the cases after the upgrade that added them");
     }
-    let index = crate::commands::reindex::open_index(config)?;
+    let index = crate::commands::reindex::open_index(config, crate::commands::reindex::serving_threads())?;
     let app = fengqiao_web::router(AppState::new(services.clone(), web).with_search(index.clone()));
     // Signal handlers are installed before the address is announced, so that a supervisor
     // that signals as soon as it reads the line is already heard.
