@@ -88,10 +88,12 @@ pub async fn run(config: &Config, db: &Database, args: &SearchBenchArgs) -> anyh
         eprintln!("{w:>8}: p50 {p50:.2} ms, max {max:.2} ms, {matches:.0} matches on average");
     }
     let size: u64 = walk_size(&dir);
-    println!("indexed {cases} cases in {build_secs:.1}s; {} queries, p50 {:.2} ms, p99 {:.2} ms", args.samples, percentile(&took, 0.5), percentile(&took, 0.99));
+    let built = if args.reuse { format!("reused the index of {cases} cases") } else { format!("indexed {cases} cases in {build_secs:.1}s") };
+    println!("{built}; {} queries, p50 {:.2} ms, p99 {:.2} ms", args.samples, percentile(&took, 0.5), percentile(&took, 0.99));
     println!(
-        "{{\"cases\": {cases}, \"build_secs\": {build_secs:.3}, \"cases_per_sec\": {:.0}, \"index_bytes\": {size}, \"threads\": {threads}, \"samples\": {}, \"p50_ms\": {:.3}, \"p90_ms\": {:.3}, \"p99_ms\": {:.3}, \"max_ms\": {:.3}, \"mean_total\": {:.0}}}",
-        cases as f64 / build_secs.max(1e-9),
+        "{{\"cases\": {cases}, \"reused\": {}, \"build_secs\": {build_secs:.3}, \"cases_per_sec\": {:.0}, \"index_bytes\": {size}, \"threads\": {threads}, \"samples\": {}, \"p50_ms\": {:.3}, \"p90_ms\": {:.3}, \"p99_ms\": {:.3}, \"max_ms\": {:.3}, \"mean_total\": {:.0}}}",
+        args.reuse,
+        if args.reuse { 0.0 } else { cases as f64 / build_secs.max(1e-9) },
         args.samples,
         percentile(&took, 0.5),
         percentile(&took, 0.9),
