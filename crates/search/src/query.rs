@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use fengqiao_domain::ports::{CaseHit, CaseScope, CaseSearchIndex, CaseSearchPage, CaseSearchQuery, SimilarCasesQuery};
 use fengqiao_domain::{DomainError, Result};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
@@ -99,12 +99,12 @@ impl CaseIndex {
     /// or (when allowed) as a party's name. A term with no letters or digits asks nothing.
     fn term_clause(&self, text: &str, with_parties: bool) -> Option<Q> {
         let f = &self.fields;
-        let grams: Vec<String> = tokens::grams(text).into_iter().map(|t| t.2).collect();
+        let grams = tokens::required_grams(text);
         if grams.is_empty() {
             return None;
         }
         // Words may stand apart, which suits Chinese (楼上…漏水); a term with digits or Latin
-        // letters (3号楼, B座) means exactly that sequence, so only its pairs in a row match.
+        // letters (3号楼, B座) means exactly that sequence, so only its grams match.
         let exact = text.chars().any(|c| c.is_ascii_alphanumeric() || tokens::fold(c).is_ascii_alphanumeric());
         let words: BTreeSet<String> = if exact { BTreeSet::new() } else { tokens::query_words(text).into_iter().collect() };
         let mut alternatives: Vec<(Occur, Q)> = Vec::new();
@@ -123,7 +123,7 @@ impl CaseIndex {
         }
         let in_a_row: Q = match grams.as_slice() {
             [one] => term(f.grams, one),
-            many => Box::new(PhraseQuery::new(many.iter().map(|g| Term::from_field_text(f.grams, g)).collect())),
+            many => Box::new(BooleanQuery::new(many.iter().map(|g| (Occur::Must, term(f.grams, g))).collect())),
         };
         alternatives.push((Occur::Should, Box::new(BoostQuery::new(in_a_row, 0.5))));
         alternatives.push((Occur::Should, Box::new(BoostQuery::new(term(f.number, &text.trim().to_ascii_uppercase()), 10.0))));

@@ -2,10 +2,10 @@
 //!
 //! - `zh`: jieba words in search mode, so a long word also yields the shorter words inside it
 //!   (卫生间漏水 → 卫生间, 漏水) and a two-character query finds it. This ranks results.
-//! - `grams`: overlapping pairs of Han characters plus whole Latin/digit runs. jieba cuts a
-//!   sentence by context, so the same two characters can land in different words in a query
-//!   and in a case; the pairs catch every contiguous occurrence, so recall does not depend on
-//!   the cut.
+//! - `grams`: overlapping pairs and threes of units (a Han character, or a whole Latin/digit
+//!   run). jieba cuts a sentence by context, so the same two characters can land in different
+//!   words in a query and in a case; the grams catch every contiguous occurrence, so recall
+//!   does not depend on the cut.
 //! - `names`: a party's whole name, its one- and two-character surnames and its given name, so
 //!   a surname alone finds the case, and a name never matches the middle of another one.
 
@@ -68,35 +68,82 @@ pub fn query_words(text: &str) -> Vec<String> {
     JIEBA.cut(&f, true).into_iter().filter(|t| t.word.chars().any(is_wordy)).map(|t| t.word.trim().to_string()).collect()
 }
 
-/// Pairs of Han characters (a lone one on its own) and whole runs of other letters and digits.
-pub fn grams(text: &str) -> Vec<(usize, usize, String)> {
+/// A unit of text: one Han character, or a whole run of other letters and digits (3, 12, b).
+/// Anything else (spaces, punctuation) separates stretches of units.
+struct Unit {
+    start: usize,
+    end: usize,
+    text: String,
+    han: bool,
+}
+
+/// The text's stretches of adjacent units, offsets into the original text.
+fn stretches(text: &str) -> Vec<Vec<Unit>> {
     let chars: Vec<(usize, char)> = text.char_indices().map(|(i, c)| (i, fold(c))).collect();
     let end_of = |k: usize| chars.get(k + 1).map_or(text.len(), |(i, _)| *i);
-    let mut out = Vec::new();
+    let mut out: Vec<Vec<Unit>> = vec![Vec::new()];
     let mut k = 0;
     while k < chars.len() {
         let c = chars[k].1;
         if is_han(c) {
-            let start = k;
-            while k < chars.len() && is_han(chars[k].1) {
-                k += 1;
-            }
-            if k - start == 1 {
-                out.push((chars[start].0, end_of(start), c.to_string()));
-            }
-            for j in start..k.saturating_sub(1) {
-                out.push((chars[j].0, end_of(j + 1), format!("{}{}", chars[j].1, chars[j + 1].1)));
-            }
+            out.last_mut().expect("one stretch").push(Unit { start: chars[k].0, end: end_of(k), text: c.to_string(), han: true });
+            k += 1;
         } else if is_wordy(c) {
             let start = k;
             while k < chars.len() && is_wordy(chars[k].1) && !is_han(chars[k].1) {
                 k += 1;
             }
-            out.push((chars[start].0, end_of(k - 1), chars[start..k].iter().map(|(_, c)| *c).collect()));
+            let text = chars[start..k].iter().map(|(_, c)| *c).collect();
+            out.last_mut().expect("one stretch").push(Unit { start: chars[start].0, end: end_of(k - 1), text, han: false });
         } else {
+            if !out.last().expect("one stretch").is_empty() {
+                out.push(Vec::new());
+            }
             k += 1;
         }
     }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+fn joined(units: &[Unit]) -> (usize, usize, String) {
+    (units[0].start, units[units.len() - 1].end, units.iter().map(|u| u.text.as_str()).collect())
+}
+
+/// The text's runs of units as terms: every pair and every three of adjacent units, each run
+/// of letters or digits alone, and a Han character alone where no other Han character stands
+/// beside it (张, but not the 号 of 号楼). jieba cuts a sentence by context, so the same two
+/// characters can land in different words in a query and in a case; these catch every
+/// contiguous occurrence, so recall does not depend on the cut. Threes make a longer term one
+/// lookup without positions: 3号楼 is its own term, which 13号楼 and 3单元…号楼 do not hold.
+pub fn grams(text: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    for units in stretches(text) {
+        for (i, u) in units.iter().enumerate() {
+            let han_beside = |j: Option<usize>| j.and_then(|j| units.get(j)).is_some_and(|v| v.han);
+            if !u.han || (!han_beside(i.checked_sub(1)) && !han_beside(Some(i + 1))) {
+                out.push((u.start, u.end, u.text.clone()));
+            }
+        }
+        for n in [2, 3] {
+            out.extend(units.windows(n).map(joined));
+        }
+    }
+    out
+}
+
+/// The grams a query term must find, all of them, so that the term stands in the text as
+/// written: a single unit or pair as it is, a longer stretch by each of its threes.
+pub fn required_grams(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for units in stretches(text) {
+        match units.len() {
+            1 | 2 => out.push(joined(&units).2),
+            _ => out.extend(units.windows(3).map(|w| joined(w).2)),
+        }
+    }
+    out.sort();
+    out.dedup();
     out
 }
 
@@ -185,13 +232,28 @@ mod tests {
     }
 
     #[test]
-    fn grams_pair_han_and_keep_digit_runs_whole() {
-        assert_eq!(texts(grams("3号楼漏水")), ["3", "号楼", "楼漏", "漏水"]);
+    fn grams_are_pairs_and_threes_of_units_with_digit_runs_whole() {
+        assert_eq!(texts(grams("3号楼漏水")), ["3", "3号", "号楼", "楼漏", "漏水", "3号楼", "号楼漏", "楼漏水"]);
         assert_eq!(texts(grams("张")), ["张"]);
-        assert_eq!(texts(grams("Ｂ座12层")), ["b", "座", "12", "层"]);
+        assert_eq!(texts(grams("Ｂ座12层")), ["b", "座", "12", "层", "b座", "座12", "12层", "b座12", "座12层"]);
         // Offsets point into the original text, so highlights land on the right characters.
         let g = grams("一、漏水");
-        assert_eq!(&"一、漏水"[g[1].0..g[1].1], "漏水");
+        let leak = g.iter().find(|t| t.2 == "漏水").unwrap();
+        assert_eq!(&"一、漏水"[leak.0..leak.1], "漏水");
+        assert!(!texts(g).contains(&"一漏".to_string()), "punctuation separates");
+    }
+
+    #[test]
+    fn a_term_requires_its_threes_so_it_stands_as_written() {
+        assert_eq!(required_grams("3号楼"), ["3号楼"]);
+        assert_eq!(required_grams("拖欠工资"), ["拖欠工", "欠工资"]);
+        assert_eq!(required_grams("漏水"), ["漏水"]);
+        assert_eq!(required_grams("王"), ["王"]);
+        assert!(required_grams("，！").is_empty());
+        let in_13 = texts(grams("13号楼漏水"));
+        assert!(!in_13.contains(&"3号楼".to_string()), "13号楼 is not 3号楼: {in_13:?}");
+        let apart = texts(grams("3单元2号楼"));
+        assert!(!apart.contains(&"3号楼".to_string()), "{apart:?}");
     }
 
     #[test]
