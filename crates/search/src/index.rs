@@ -55,6 +55,20 @@ pub fn dir_under(data_dir: &Path) -> std::path::PathBuf {
     data_dir.join("search").join(format!("cases-v{}", schema::VERSION))
 }
 
+/// Deletes the indexes an earlier version left under a node's data dir (each version builds
+/// its own from the database, and the old one is gigabytes at city scale). Answers the
+/// directories removed.
+pub fn remove_older_versions(data_dir: &Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(data_dir.join("search")) else { return Vec::new() };
+    let older = |name: &str| name.strip_prefix("cases-v").and_then(|v| v.parse::<u32>().ok()).is_some_and(|v| v < schema::VERSION);
+    entries
+        .flatten()
+        .filter(|e| e.file_name().to_str().is_some_and(older) && e.path().is_dir())
+        .map(|e| e.path())
+        .filter(|dir| std::fs::remove_dir_all(dir).is_ok())
+        .collect()
+}
+
 impl CaseIndex {
     /// Opens the index in `dir`, creating it (empty, with no feed position) if absent.
     /// Fails with `Locked` while another process writes it.
@@ -261,6 +275,22 @@ pub fn ancestors(path: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn indexes_of_earlier_versions_are_removed_and_nothing_else() {
+        let data = std::env::temp_dir().join(format!("fengqiao-search-versions-{}", std::process::id()));
+        let search = data.join("search");
+        for d in ["cases-v0", "cases-v1", "notes"] {
+            std::fs::create_dir_all(search.join(d).join("x")).unwrap();
+        }
+        let current = dir_under(&data);
+        std::fs::create_dir_all(&current).unwrap();
+        let removed = remove_older_versions(&data);
+        assert_eq!(removed.len(), 2, "{removed:?}");
+        assert!(current.is_dir() && search.join("notes").is_dir() && !search.join("cases-v1").exists());
+        assert!(remove_older_versions(&data.join("nowhere")).is_empty());
+        std::fs::remove_dir_all(&data).unwrap();
+    }
 
     #[test]
     fn segments_are_merged_into_groups_of_about_equal_size() {

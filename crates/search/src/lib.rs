@@ -10,7 +10,7 @@ pub mod snippet;
 pub mod tokens;
 
 pub use follow::{Follower, RebuildProgress};
-pub use index::{CaseDoc, CaseIndex, FeedPosition, ancestors, dir_under};
+pub use index::{CaseDoc, CaseIndex, FeedPosition, ancestors, dir_under, remove_older_versions};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use fengqiao_search::{CaseIndex, Follower, SearchError, dir_under};
+use fengqiao_search::{CaseIndex, Follower, SearchError, dir_under, remove_older_versions};
 
 use crate::config::{Config, Database};
 use crate::database;
@@ -21,7 +21,12 @@ pub fn serving_threads() -> usize {
 pub fn open_index(config: &Config, threads: usize) -> anyhow::Result<Arc<CaseIndex>> {
     let dir = dir_under(&config.data_dir);
     match CaseIndex::open(&dir, threads) {
-        Ok(index) => Ok(Arc::new(index)),
+        Ok(index) => {
+            for old in remove_older_versions(&config.data_dir) {
+                tracing::info!("removed {}, the search index of an earlier version (this one builds its own)", old.display());
+            }
+            Ok(Arc::new(index))
+        }
         Err(SearchError::Locked) => {
             anyhow::bail!("the case search index in {} is in use by another fengqiao process on this data dir (a server or a reindex)", dir.display())
         }
