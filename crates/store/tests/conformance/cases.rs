@@ -65,6 +65,17 @@ fn step(c: &Case, action: CaseAction) -> (Case, TimelineEntry) {
     (t.case, t.entry)
 }
 
+/// A supervision order (督办) issued at `at`, waiting for its answer.
+pub(crate) fn supervision(at: chrono::DateTime<chrono::Utc>) -> fengqiao_domain::model::case::SupervisionOrder {
+    fengqiao_domain::model::case::SupervisionOrder {
+        issued_by: Uuid::now_v7(),
+        issued_by_name: "区矛调中心".into(),
+        issued_at: at,
+        instructions: "三日内答复".into(),
+        reply_by: None,
+    }
+}
+
 pub(crate) async fn grid(s: &dyn Store) -> (Vec<Area>, Area) {
     let t = tree(s).await;
     let grid = area("150103003030G01", AreaLevel::Grid, Some(&t[4]));

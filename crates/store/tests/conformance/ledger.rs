@@ -4,12 +4,12 @@
 
 use chrono::Duration;
 use fengqiao_domain::model::AreaLevel;
-use fengqiao_domain::model::case::{Case, CaseKind, LedgerCase, SupervisionOrder};
+use fengqiao_domain::model::case::{Case, CaseKind, LedgerCase};
 use fengqiao_domain::ports::{CaseQuery, CaseScope, LedgerKey, LedgerWalk};
 use fengqiao_store::testing;
 use uuid::Uuid;
 
-use crate::cases::{case_audit, grid, intake};
+use crate::cases::{case_audit, grid, intake, supervision};
 use crate::{area, now};
 
 #[tokio::test]
@@ -42,13 +42,7 @@ async fn an_areas_ledger_is_walked_in_intake_order_every_case_once_either_way() 
             i.case.created_at = start + Duration::days(day);
             if day == 5 {
                 // One under supervision, so the ledger's 督办 column is seen both ways.
-                i.case.supervision = Some(SupervisionOrder {
-                    issued_by: Uuid::now_v7(),
-                    issued_by_name: "区矛调中心".into(),
-                    issued_at: i.case.created_at,
-                    instructions: "三日内答复".into(),
-                    reply_by: None,
-                });
+                i.case.supervision = Some(supervision(i.case.created_at));
             }
             taken.push(s.insert_case(&i, &case_audit(&i.case)).await.unwrap());
         }

@@ -3,12 +3,12 @@
 
 use chrono::Duration;
 use fengqiao_domain::model::AreaLevel;
-use fengqiao_domain::model::case::{Case, CaseKind, ExtensionRequest, GeoPoint, SearchableCase, SupervisionOrder};
+use fengqiao_domain::model::case::{Case, CaseKind, ExtensionRequest, GeoPoint, SearchableCase};
 use fengqiao_domain::ports::Store;
 use fengqiao_store::testing;
 use uuid::Uuid;
 
-use crate::cases::{case_audit, grid, intake};
+use crate::cases::{case_audit, grid, intake, supervision};
 use crate::{area, now};
 
 async fn as_indexed(s: &dyn Store, c: &Case) -> SearchableCase {
@@ -36,13 +36,7 @@ async fn the_index_reads_every_case_by_id_with_its_texts_flags_and_parties() {
                 i.case.address = None;
                 i.case.point = Some(GeoPoint { lon: 111.6708, lat: 40.8183 });
                 i.case.handler_id = Some(Uuid::now_v7());
-                i.case.supervision = Some(SupervisionOrder {
-                    issued_by: Uuid::now_v7(),
-                    issued_by_name: "区矛调中心".into(),
-                    issued_at: i.case.created_at,
-                    instructions: "三日内答复".into(),
-                    reply_by: None,
-                });
+                i.case.supervision = Some(supervision(i.case.created_at));
                 i.case.pending_extension = Some(ExtensionRequest {
                     requested_by: Uuid::now_v7(),
                     requested_by_name: "网格员".into(),
