@@ -105,7 +105,7 @@ impl CaseIndex {
         }
         // Words may stand apart, which suits Chinese (楼上…漏水); a term with digits or Latin
         // letters (3号楼, B座) means exactly that sequence, so only its grams match.
-        let exact = text.chars().any(|c| c.is_ascii_alphanumeric() || tokens::fold(c).is_ascii_alphanumeric());
+        let exact = tokens::is_exact(text);
         let words: BTreeSet<String> = if exact { BTreeSet::new() } else { tokens::query_words(text).into_iter().collect() };
         let mut alternatives: Vec<(Occur, Q)> = Vec::new();
         if !words.is_empty() {

@@ -27,10 +27,17 @@ pub fn escape(s: &str) -> String {
 fn ranges(text: &[char], needles: &[Vec<char>]) -> Vec<(usize, usize)> {
     let folded: Vec<char> = text.iter().map(|c| fold(*c)).collect();
     let mut found = Vec::new();
+    // A run of digits or Latin letters is one unit, as the index has it: 3 is not found in 13.
+    let latin = |c: &char| c.is_ascii_alphanumeric();
+    let whole = |i: usize, n: &[char]| {
+        let before = i.checked_sub(1).map(|b| folded[b]);
+        let after = folded.get(i + n.len()).copied();
+        !(n.first().is_some_and(latin) && before.is_some_and(|c| latin(&c)) || n.last().is_some_and(latin) && after.is_some_and(|c| latin(&c)))
+    };
     for n in needles.iter().filter(|n| !n.is_empty()) {
         let mut i = 0;
         while i + n.len() <= folded.len() {
-            if folded[i..i + n.len()] == n[..] {
+            if folded[i..i + n.len()] == n[..] && whole(i, n) {
                 found.push((i, i + n.len()));
                 i += n.len();
             } else {
@@ -49,14 +56,18 @@ fn ranges(text: &[char], needles: &[Vec<char>]) -> Vec<(usize, usize)> {
     merged
 }
 
-/// The needles a query's terms are highlighted by: each term, its words and its pairs, longest
-/// first. Single characters are only needles when a term is a single character.
+/// The needles a query's terms are highlighted by: each term, its words and its grams, longest
+/// first. Single characters are only needles when a term is a single character; a term found
+/// only as written (3号楼) is marked only where it stands whole, not its 3 elsewhere.
 pub fn needles(terms: &[String]) -> Vec<Vec<char>> {
     let mut out: Vec<Vec<char>> = Vec::new();
     for t in terms {
         let t: String = t.chars().map(fold).collect();
         let single = t.chars().count() == 1;
         out.push(t.chars().collect());
+        if crate::tokens::is_exact(&t) {
+            continue;
+        }
         for (_, _, w) in crate::tokens::words(&t).into_iter().chain(crate::tokens::grams(&t)) {
             if single || w.chars().count() > 1 || w.chars().all(|c| c.is_ascii_alphanumeric()) {
                 out.push(w.chars().collect());
@@ -122,6 +133,14 @@ mod tests {
         assert_eq!(highlight("<b>楼上漏水</b>", &n), "&lt;b&gt;楼上<mark>漏水</mark>&lt;/b&gt;");
         let n = needles(&["<script>".to_string()]);
         assert!(!highlight("x<script>alert(1)</script>", &n).contains("<script>"));
+    }
+
+    #[test]
+    fn a_term_with_digits_is_marked_only_where_it_stands_whole() {
+        let n = needles(&["3号楼".to_string()]);
+        assert_eq!(highlight("3号楼3单元，13号楼，Ｂ3号楼", &n), "<mark>3号楼</mark>3单元，13号楼，Ｂ3号楼");
+        let n = needles(&["12".to_string()]);
+        assert_eq!(highlight("12层，120室", &n), "<mark>12</mark>层，120室");
     }
 
     #[test]

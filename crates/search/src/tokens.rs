@@ -43,6 +43,12 @@ pub fn fold(c: char) -> char {
     c.to_ascii_lowercase()
 }
 
+/// A term with digits or Latin letters (3号楼, B座) means exactly that sequence: it is found
+/// only as written, not by words that may stand apart.
+pub fn is_exact(text: &str) -> bool {
+    text.chars().any(|c| fold(c).is_ascii_alphanumeric())
+}
+
 fn folded(text: &str) -> String {
     text.chars().map(fold).collect()
 }
