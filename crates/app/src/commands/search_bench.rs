@@ -84,7 +84,7 @@ pub async fn run(config: &Config, db: &Database, args: &SearchBenchArgs) -> anyh
         })
         .collect();
     worst.sort_by(|a, b| b.2.total_cmp(&a.2));
-    for (w, p50, max, matches) in worst.iter().take(8) {
+    for (w, p50, max, matches) in &worst {
         eprintln!("{w:>8}: p50 {p50:.2} ms, max {max:.2} ms, {matches:.0} matches on average");
     }
     let size: u64 = walk_size(&dir);
