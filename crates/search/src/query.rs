@@ -107,29 +107,34 @@ impl CaseIndex {
         // letters (3号楼, B座) means exactly that sequence, so only its grams match.
         let exact = tokens::is_exact(text);
         let words: BTreeSet<String> = if exact { BTreeSet::new() } else { tokens::query_words(text).into_iter().collect() };
-        let mut alternatives: Vec<(Occur, Q)> = Vec::new();
-        if !words.is_empty() {
-            let all_words = words
-                .iter()
-                .map(|w| {
-                    let fields: Vec<(Occur, Q)> = [(f.title, 3.0), (f.address, 2.0), (f.category_name, 2.0), (f.description, 1.0)]
-                        .into_iter()
-                        .map(|(field, boost)| (Occur::Should, Box::new(BoostQuery::new(term(field, w), boost)) as Q))
-                        .collect();
-                    (Occur::Must, Box::new(BooleanQuery::new(fields)) as Q)
-                })
+        let in_fields = |w: &String| -> Q {
+            let fields: Vec<(Occur, Q)> = [(f.title, 3.0), (f.address, 2.0), (f.category_name, 2.0), (f.description, 1.0)]
+                .into_iter()
+                .map(|(field, boost)| (Occur::Should, Box::new(BoostQuery::new(term(field, w), boost)) as Q))
                 .collect();
-            alternatives.push((Occur::Should, Box::new(BooleanQuery::new(all_words))));
-        }
+            Box::new(BooleanQuery::new(fields))
+        };
         let in_a_row: Q = match grams.as_slice() {
             [one] => term(f.grams, one),
             many => Box::new(BooleanQuery::new(many.iter().map(|g| (Occur::Must, term(f.grams, g))).collect())),
         };
-        alternatives.push((Occur::Should, Box::new(BoostQuery::new(in_a_row, 0.5))));
+        let mut alternatives: Vec<(Occur, Q)> = vec![(Occur::Should, Box::new(BoostQuery::new(in_a_row, 0.5)))];
         alternatives.push((Occur::Should, Box::new(BoostQuery::new(term(f.number, &text.trim().to_ascii_uppercase()), 10.0))));
         if with_parties {
             let name: String = text.chars().filter(|c| !c.is_whitespace()).map(tokens::fold).collect();
             alternatives.push((Occur::Should, Box::new(BoostQuery::new(term(f.parties, &name), 4.0))));
+        }
+        let whole: String = text.trim().chars().map(tokens::fold).collect();
+        if words.len() == 1 && words.first() == Some(&whole) && whole.chars().count() >= 2 {
+            // One word of two or more characters: every case holding it holds its grams too, so
+            // the word only ranks (where it stands, as a word) and the grams, names and numbers
+            // decide what matches; walking both as alternatives went over each match twice.
+            let matches: Q = Box::new(BooleanQuery::new(alternatives));
+            return Some(Box::new(BooleanQuery::new(vec![(Occur::Must, matches), (Occur::Should, in_fields(&whole))])));
+        }
+        if !words.is_empty() {
+            let all_words = words.iter().map(|w| (Occur::Must, in_fields(w))).collect();
+            alternatives.insert(0, (Occur::Should, Box::new(BooleanQuery::new(all_words))));
         }
         Some(Box::new(BooleanQuery::new(alternatives)))
     }
