@@ -359,7 +359,10 @@ fn demo_serves_the_seed_world_and_shuts_down_on_sigterm() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let mut db = sqlite(&data).await;
-        sqlx::query("UPDATE case_stats SET resolved = resolved + 1 WHERE rowid = (SELECT MIN(rowid) FROM case_stats)").execute(&mut db).await.unwrap();
+        sqlx::query(
+            "UPDATE case_stats SET resolved = resolved + 1 WHERE (area_code, grain, period, kind, category) = \
+             (SELECT area_code, grain, period, kind, category FROM case_stats LIMIT 1)",
+        ).execute(&mut db).await.unwrap();
     });
     fails(&data, &["stats", "verify"], 1, "DIFFER from the records in 1 rows");
     assert!(ok(&data, &["stats", "rebuild"]).stdout.contains("1 rows differed and were replaced"));
