@@ -104,8 +104,13 @@ macro_rules! impl_case_store {
             }
 
             async fn parties_after(&self, after: Option<uuid::Uuid>, limit: i64) -> fengqiao_domain::Result<Vec<fengqiao_domain::model::case::Party>> {
-                let rows = sqlx::query("SELECT * FROM case_parties WHERE ($1 IS NULL OR id > $1) ORDER BY id LIMIT $2").bind(after).bind(limit)
-                    .fetch_all(self.reader()).await.map_err($crate::error::map)?;
+                // Not `($1 IS NULL OR id > $1)`: with the OR SQLite walks the index from the start
+                // for every page.
+                let query = match after {
+                    Some(id) => sqlx::query("SELECT * FROM case_parties WHERE id > $1 ORDER BY id LIMIT $2").bind(id),
+                    None => sqlx::query("SELECT * FROM case_parties ORDER BY id LIMIT $1"),
+                };
+                let rows = query.bind(limit).fetch_all(self.reader()).await.map_err($crate::error::map)?;
                 rows.iter().map(case_rows::party).collect::<Result<_, _>>().map_err($crate::error::map)
             }
 
