@@ -52,7 +52,7 @@ macro_rules! impl_case_change_store {
                     None => sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe($crate::case_changes::searchable_sql("1 = 1 ORDER BY id LIMIT $1", <$store>::BACKEND))),
                 };
                 let page = query.bind(limit).fetch_one(self.scanner()).await.map_err($crate::error::map)?;
-                $crate::case_changes::searchable_page(&page)
+                $crate::case_ledger::json_page(&page, "search page", |c: &fengqiao_domain::model::case::SearchableCase| c.id)
             }
 
             async fn searchable_by_ids(&self, ids: &[uuid::Uuid]) -> fengqiao_domain::Result<Vec<fengqiao_domain::model::case::SearchableCase>> {
@@ -66,7 +66,7 @@ macro_rules! impl_case_change_store {
                         query = query.bind(*id);
                     }
                     let page = query.fetch_one(self.reader()).await.map_err($crate::error::map)?;
-                    out.extend($crate::case_changes::searchable_page(&page)?);
+                    out.extend($crate::case_ledger::json_page(&page, "search page", |c: &fengqiao_domain::model::case::SearchableCase| c.id)?);
                 }
                 Ok(out)
             }
@@ -98,13 +98,4 @@ pub(crate) fn searchable_sql(filter: &str, backend: fengqiao_domain::ports::Back
              FROM ({page}) AS c"
         ),
     }
-}
-
-/// A page as `searchable_sql` answers it, by id (an aggregate's input order is the page's in
-/// practice but not by any promise).
-pub(crate) fn searchable_page(json: &str) -> fengqiao_domain::Result<Vec<fengqiao_domain::model::case::SearchableCase>> {
-    let mut page: Vec<fengqiao_domain::model::case::SearchableCase> = serde_json::from_str(json)
-        .map_err(|e| crate::error::corrupt("search page", &format!("{e} in {}", json.chars().take(200).collect::<String>())))?;
-    page.sort_by_key(|c| c.id);
-    Ok(page)
 }

@@ -61,12 +61,12 @@ pub(crate) fn plain_count_sql(q: &fengqiao_domain::ports::CaseQuery, backend: Ba
         .then(|| format!("SELECT COUNT(*) FROM cases{index} WHERE area_path >= $1 AND area_path < $2 AND created_at >= $3 AND created_at < $4"))
 }
 
-/// A page as `ledger_sql` answers it, in the order taken in: an aggregate's input order is
-/// the page's in practice but not by any promise, so it is sorted again (a thousand keys).
-pub(crate) fn ledger_page(json: &str) -> fengqiao_domain::Result<Vec<fengqiao_domain::model::case::LedgerCase>> {
-    let mut page: Vec<fengqiao_domain::model::case::LedgerCase> = serde_json::from_str(json)
-        .map_err(|e| crate::error::corrupt("ledger page", &format!("{e} in {}", json.chars().take(200).collect::<String>())))?;
-    page.sort_by_key(|c| (c.created_at, c.id));
+/// A page answered as one JSON array (`ledger_sql`, `searchable_sql`), sorted by `key`: an
+/// aggregate's input order is the page's in practice but not by any promise (a thousand keys).
+pub(crate) fn json_page<T: serde::de::DeserializeOwned, K: Ord>(json: &str, what: &str, key: impl FnMut(&T) -> K) -> fengqiao_domain::Result<Vec<T>> {
+    let mut page: Vec<T> =
+        serde_json::from_str(json).map_err(|e| crate::error::corrupt(what, &format!("{e} in {}", json.chars().take(200).collect::<String>())))?;
+    page.sort_by_key(key);
     Ok(page)
 }
 
@@ -183,7 +183,7 @@ macro_rules! impl_case_ledger_store {
                     None => query,
                 };
                 let page = query.fetch_one(self.scanner()).await.map_err($crate::error::map)?;
-                $crate::case_ledger::ledger_page(&page)
+                $crate::case_ledger::json_page(&page, "ledger page", |c: &fengqiao_domain::model::case::LedgerCase| (c.created_at, c.id))
             }
         }
     };
