@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use fengqiao_domain::services::Services;
 
-/// The deadline monitor and the webhook sender, every `check_every_secs`; the first pass
-/// at start-up. Every node runs this; the store's claims keep each warning and each post single.
+/// The deadline monitor, the overdue mark and the webhook sender, every `check_every_secs`;
+/// the first pass at start-up. Every node runs this; the store's claims keep each warning and each post single.
 pub async fn oversight(services: Services, config: crate::config::OversightConfig) {
     let sender = fengqiao_web::webhook::HttpSender::new();
     let mut tick = tokio::time::interval(Duration::from_secs(config.check_every_secs.max(1)));
@@ -16,6 +16,11 @@ pub async fn oversight(services: Services, config: crate::config::OversightConfi
             Ok(r) if r.warnings + r.overdue > 0 => tracing::info!(warnings = r.warnings, overdue = r.overdue, "deadline monitor"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "deadline monitor failed"),
+        }
+        match services.settle_overdue().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(cases = n, "overdue mark moved"),
+            Err(e) => tracing::warn!(error = %e, "moving the overdue mark failed"),
         }
         match services.deliver_webhooks(&sender).await {
             Ok(0) => {}

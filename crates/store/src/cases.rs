@@ -34,7 +34,8 @@ macro_rules! impl_case_store {
             if done.rows_affected() == 0 {
                 return Ok(false);
             }
-            apply_stats_in(&mut *conn, &fengqiao_domain::rules::case_stats::StatsDelta::transition(&old, c)).await?;
+            let mark = overdue_mark_in(&mut *conn).await?;
+            apply_stats_in(&mut *conn, &fengqiao_domain::rules::case_stats::StatsDelta::transition(&old, c, mark)).await?;
             Ok(true)
         }
 
@@ -50,9 +51,10 @@ macro_rules! impl_case_store {
                     let parties: Vec<_> = batch.cases.iter().map(|h| (&h.case, h.parties.as_slice())).collect();
                     insert_party_rows(&mut *tx, &parties).await?;
                     insert_entries(&mut *tx, &batch.cases.iter().flat_map(|h| &h.timeline).collect::<Vec<_>>()).await?;
+                    let mark = overdue_mark_in(&mut *tx).await?;
                     let mut stats = fengqiao_domain::rules::case_stats::StatsDelta::default();
                     for h in &batch.cases {
-                        stats.add_case(&h.case, 1);
+                        stats.add_case(&h.case, 1, mark);
                     }
                     apply_stats_in(&mut *tx, &stats).await?;
                     // Raised, never lowered: numbers taken in before the import stay taken.

@@ -158,9 +158,10 @@ macro_rules! case_writes {
             insert_party_rows(&mut *conn, &parties).await?;
             insert_entries(&mut *conn, &jobs.iter().map(|j| &j.intake.entry).collect::<Vec<_>>()).await?;
             insert_submission_rows(&mut *conn, &jobs.iter().filter_map(|j| j.intake.submission.as_ref()).collect::<Vec<_>>()).await?;
+            let mark = overdue_mark_in(&mut *conn).await?;
             let mut stats = fengqiao_domain::rules::case_stats::StatsDelta::default();
             for c in &cases {
-                stats.add_case(c, 1);
+                stats.add_case(c, 1, mark);
             }
             // Sums before the audit head, as every case write does: one lock order for all
             // writers, so two transactions never wait on each other's locks (PostgreSQL).

@@ -38,6 +38,19 @@ macro_rules! impl_stats_store {
             Ok(())
         }
 
+        /// Open cases, in the words of the partial index `cases_open_by_deadline` (so the
+        /// planner matches it).
+        const OPEN_CASES: &str = "status NOT IN ('concluded', 'verified', 'followed_up', 'closed', 'declined')";
+
+        /// The overdue mark as the caller's transaction sees it. A case write reads it after
+        /// writing the case: on PostgreSQL that write waits for a move of the mark in flight
+        /// (which holds the cases table in SHARE mode), so the two never cross.
+        async fn overdue_mark_in(conn: &mut $conn) -> Result<chrono::DateTime<chrono::Utc>, sqlx::Error> {
+            let mark: Option<chrono::DateTime<chrono::Utc>> =
+                sqlx::query_scalar("SELECT settled_before FROM overdue_mark WHERE id = 1").fetch_optional(&mut *conn).await?;
+            Ok(mark.unwrap_or_else(fengqiao_domain::rules::case_stats::nothing_settled))
+        }
+
         async fn upsert_stats_in(
             conn: &mut $conn,
             table: &str,
@@ -123,21 +136,30 @@ macro_rules! impl_stats_store {
                 .fetch_all(&mut *conn)
                 .await?;
             let mut check = fengqiao_domain::ports::StatsCheck::default();
+            let mark = overdue_mark_in(&mut *conn).await?;
             // (code, path, sums so far with keys under this area's code)
             let mut stack: Vec<(String, String, Sums)> = Vec::new();
             
-            async fn own_sums(conn: &mut $conn, code: &str, path: &str, check: &mut fengqiao_domain::ports::StatsCheck) -> Result<Sums, sqlx::Error> {
+            async fn own_sums(
+                conn: &mut $conn,
+                code: &str,
+                path: &str,
+                mark: chrono::DateTime<chrono::Utc>,
+                check: &mut fengqiao_domain::ports::StatsCheck,
+            ) -> Result<Sums, sqlx::Error> {
                 let mut delta = StatsDelta::default();
                 let mut after: Option<uuid::Uuid> = None;
                 loop {
-                    let rows = sqlx::query("SELECT * FROM cases WHERE area_path = $1 AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT 2000")
-                        .bind(path)
-                        .bind(after)
-                        .fetch_all(&mut *conn)
-                        .await?;
+                    // Two texts, not `($2 IS NULL OR id > $2)`: with the OR, SQLite cannot seek.
+                    let rows = match after {
+                        None => sqlx::query("SELECT * FROM cases WHERE area_path = $1 ORDER BY id LIMIT 2000").bind(path),
+                        Some(id) => sqlx::query("SELECT * FROM cases WHERE area_path = $1 AND id > $2 ORDER BY id LIMIT 2000").bind(path).bind(id),
+                    }
+                    .fetch_all(&mut *conn)
+                    .await?;
                     for r in &rows {
                         let c = case_rows::case(r)?;
-                        delta.add_case_at(&c, code, 1);
+                        delta.add_case_at(&c, code, 1, mark);
                         check.cases += 1;
                     }
                     match rows.last() {
@@ -203,7 +225,7 @@ macro_rules! impl_stats_store {
                         merge_into(&pc.clone(), parent, sums);
                     }
                 }
-                let own = own_sums(&mut *conn, &code, &path, &mut check).await?;
+                let own = own_sums(&mut *conn, &code, &path, mark, &mut check).await?;
                 stack.push((code, path, own));
             }
             while let Some((c, _, sums)) = stack.pop() {
@@ -213,6 +235,129 @@ macro_rules! impl_stats_store {
                 }
             }
             Ok(check)
+        }
+
+        async fn sum_stats_in(conn: &mut $conn, f: &fengqiao_domain::ports::StatsFilter) -> Result<Vec<fengqiao_domain::ports::StatsSum>, sqlx::Error> {
+            use fengqiao_domain::rules::case_stats::{COUNTERS, N};
+            use sqlx::Row;
+            if f.area_codes.is_empty() || f.ranges.is_empty() {
+                return Ok(Vec::new());
+            }
+            // One SELECT per period range, so each reads its own stretch of the primary key
+            // (area, grain, period); with the ranges ORed in one WHERE, SQLite used only the
+            // area and read every day row the area ever had.
+            let mut q = sqlx::QueryBuilder::<<$conn as sqlx::Connection>::Database>::new(format!("SELECT area_code, kind, category, {} FROM (", *stats_sql::SUMS));
+            for (i, r) in f.ranges.iter().enumerate() {
+                if i > 0 {
+                    q.push(" UNION ALL ");
+                }
+                let table = stats_sql::TABLES[stats_sql::table_of(r.grain)];
+                q.push(format!("SELECT area_code, kind, category, {} FROM {table} WHERE area_code IN (", *stats_sql::COLUMNS));
+                let mut codes = q.separated(", ");
+                for c in &f.area_codes {
+                    codes.push_bind(c);
+                }
+                q.push(") AND grain = ").push_bind(r.grain.as_str());
+                q.push(" AND period >= ").push_bind(r.from.to_string());
+                q.push(" AND period < ").push_bind(r.until.to_string());
+                if let Some(k) = &f.kind {
+                    q.push(" AND kind = ").push_bind(k);
+                }
+                if let Some(c) = &f.category {
+                    q.push(" AND (category = ").push_bind(c).push(" OR category LIKE ").push_bind(format!("{c}.%")).push(")");
+                }
+            }
+            q.push(") AS ranged");
+            q.push(" GROUP BY area_code, kind, category");
+            let rows = q.build().fetch_all(&mut *conn).await?;
+            rows.iter()
+                .map(|r| {
+                    let mut v = [0i64; N];
+                    for (i, c) in COUNTERS.iter().enumerate() {
+                        v[i] = r.try_get::<Option<i64>, _>(*c)?.unwrap_or(0);
+                    }
+                    Ok(fengqiao_domain::ports::StatsSum { area_code: r.try_get("area_code")?, kind: r.try_get("kind")?, category: r.try_get("category")?, counters: v })
+                })
+                .collect::<Result<_, sqlx::Error>>()
+        }
+
+        /// Open cases whose deadline lies between the overdue mark and `q.now`, grouped by
+        /// the first `prefix_len` characters of their path: +1 each when the mark is behind
+        /// `now`, -1 when it is ahead (settled, but not due yet at `now`).
+        async fn count_unsettled_in(
+            conn: &mut $conn,
+            q: &fengqiao_domain::ports::OverdueQuery,
+            prefix_len: usize,
+        ) -> Result<Vec<(String, i64)>, sqlx::Error> {
+            use sqlx::Row;
+            let mark = overdue_mark_in(&mut *conn).await?;
+            if mark == q.now {
+                return Ok(Vec::new());
+            }
+            let sql = format!(
+                "SELECT substr(area_path, 1, $9) AS prefix, CAST(SUM(CASE WHEN deadline < $5 THEN 1 ELSE -1 END) AS BIGINT) AS n \
+                 FROM cases WHERE {OPEN_CASES} AND deadline >= $10 AND deadline < $11 \
+                 AND area_path >= $1 AND area_path < $2 AND created_at >= $3 AND created_at < $4 \
+                 AND ($6 IS NULL OR kind = $6) AND ($7 IS NULL OR category = $7 OR category LIKE $8) \
+                 GROUP BY 1"
+            );
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(&q.area_path)
+                .bind($crate::shared::prefix_upper(&q.area_path))
+                .bind(q.taken_in_from)
+                .bind(q.taken_in_before)
+                .bind(q.now)
+                .bind(&q.kind)
+                .bind(&q.category)
+                .bind(q.category.as_ref().map(|c| format!("{c}.%")))
+                .bind(i32::try_from(prefix_len).unwrap_or(i32::MAX))
+                .bind(mark.min(q.now))
+                .bind(mark.max(q.now))
+                .fetch_all(&mut *conn)
+                .await?;
+            rows.iter().map(|r| Ok((r.try_get("prefix")?, r.try_get("n")?))).collect()
+        }
+
+        /// One move of the overdue mark (see `StatsStore::settle_overdue`).
+        async fn settle_overdue_in(conn: &mut $conn, now: chrono::DateTime<chrono::Utc>, limit: i64) -> Result<fengqiao_domain::ports::MarkStep, sqlx::Error> {
+            use fengqiao_domain::ports::MarkStep;
+            let mark = overdue_mark_in(&mut *conn).await?;
+            if mark >= now {
+                return Ok(MarkStep { cases: 0, caught_up: true });
+            }
+            // The step ends before the `limit`-th deadline, so cases sharing a deadline settle
+            // together; if more than `limit` share the mark's own, the step takes that one whole.
+            let nth: Option<chrono::DateTime<chrono::Utc>> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT deadline FROM cases WHERE {OPEN_CASES} AND deadline >= $1 AND deadline < $2 ORDER BY deadline LIMIT 1 OFFSET $3"
+            )))
+            .bind(mark).bind(now).bind(limit.max(1))
+            .fetch_optional(&mut *conn)
+            .await?;
+            let to = match nth {
+                Some(d) if d > mark => d,
+                Some(_) => sqlx::query_scalar::<_, Option<chrono::DateTime<chrono::Utc>>>(sqlx::AssertSqlSafe(format!(
+                    "SELECT MIN(deadline) FROM cases WHERE {OPEN_CASES} AND deadline > $1 AND deadline < $2"
+                )))
+                .bind(mark).bind(now)
+                .fetch_one(&mut *conn)
+                .await?
+                .unwrap_or(now),
+                None => now,
+            };
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM cases WHERE {OPEN_CASES} AND deadline >= $1 AND deadline < $2")))
+                .bind(mark).bind(to)
+                .fetch_all(&mut *conn)
+                .await?;
+            let mut delta = fengqiao_domain::rules::case_stats::StatsDelta::default();
+            for r in &rows {
+                delta.move_mark(&case_rows::case(r)?, mark, to);
+            }
+            apply_stats_in(&mut *conn, &delta).await?;
+            sqlx::query("INSERT INTO overdue_mark (id, settled_before) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET settled_before = excluded.settled_before")
+                .bind(to)
+                .execute(&mut *conn)
+                .await?;
+            Ok(MarkStep { cases: rows.len() as u64, caught_up: to >= now })
         }
 
         #[async_trait::async_trait]
@@ -225,91 +370,57 @@ macro_rules! impl_stats_store {
             }
 
             async fn sum_case_stats(&self, f: &fengqiao_domain::ports::StatsFilter) -> fengqiao_domain::Result<Vec<fengqiao_domain::ports::StatsSum>> {
-                use fengqiao_domain::rules::case_stats::{COUNTERS, N};
-                use sqlx::Row;
-                if f.area_codes.is_empty() || f.ranges.is_empty() {
-                    return Ok(Vec::new());
-                }
-                // One SELECT per period range, so each reads its own stretch of the primary key
-                // (area, grain, period); with the ranges ORed in one WHERE, SQLite used only the
-                // area and read every day row the area ever had.
-                let mut q = sqlx::QueryBuilder::<<$conn as sqlx::Connection>::Database>::new(format!("SELECT area_code, kind, category, {} FROM (", *stats_sql::SUMS));
-                for (i, r) in f.ranges.iter().enumerate() {
-                    if i > 0 {
-                        q.push(" UNION ALL ");
-                    }
-                    let table = stats_sql::TABLES[stats_sql::table_of(r.grain)];
-                    q.push(format!("SELECT area_code, kind, category, {} FROM {table} WHERE area_code IN (", *stats_sql::COLUMNS));
-                    let mut codes = q.separated(", ");
-                    for c in &f.area_codes {
-                        codes.push_bind(c);
-                    }
-                    q.push(") AND grain = ").push_bind(r.grain.as_str());
-                    q.push(" AND period >= ").push_bind(r.from.to_string());
-                    q.push(" AND period < ").push_bind(r.until.to_string());
-                    if let Some(k) = &f.kind {
-                        q.push(" AND kind = ").push_bind(k);
-                    }
-                    if let Some(c) = &f.category {
-                        q.push(" AND (category = ").push_bind(c).push(" OR category LIKE ").push_bind(format!("{c}.%")).push(")");
-                    }
-                }
-                q.push(") AS ranged");
-                q.push(" GROUP BY area_code, kind, category");
-                let rows = q.build().fetch_all(self.reader()).await.map_err($crate::error::map)?;
-                rows.iter()
-                    .map(|r| {
-                        let mut v = [0i64; N];
-                        for (i, c) in COUNTERS.iter().enumerate() {
-                            v[i] = r.try_get::<Option<i64>, _>(*c)?.unwrap_or(0);
-                        }
-                        Ok(fengqiao_domain::ports::StatsSum { area_code: r.try_get("area_code")?, kind: r.try_get("kind")?, category: r.try_get("category")?, counters: v })
-                    })
-                    .collect::<Result<_, sqlx::Error>>()
-                    .map_err($crate::error::map)
+                let mut conn = self.reader().acquire().await.map_err($crate::error::map)?;
+                sum_stats_in(&mut conn, f).await.map_err($crate::error::map)
             }
 
-            async fn count_overdue_by_prefix(&self, q: &fengqiao_domain::ports::OverdueQuery, prefix_len: usize) -> fengqiao_domain::Result<Vec<(String, i64)>> {
-                use sqlx::Row;
-                // The status list is the partial index's, word for word, so the planner uses it.
-                let rows = sqlx::query(
-                    "SELECT substr(area_path, 1, $9) AS prefix, COUNT(*) AS n FROM cases WHERE area_path >= $1 AND area_path < $2 \
-                     AND status NOT IN ('concluded', 'verified', 'followed_up', 'closed', 'declined') \
-                     AND created_at >= $3 AND created_at < $4 AND deadline < $5 \
-                     AND ($6 IS NULL OR kind = $6) AND ($7 IS NULL OR category = $7 OR category LIKE $8) \
-                     GROUP BY 1",
-                )
-                .bind(&q.area_path)
-                .bind($crate::shared::prefix_upper(&q.area_path))
-                .bind(q.taken_in_from)
-                .bind(q.taken_in_before)
-                .bind(q.now)
-                .bind(&q.kind)
-                .bind(&q.category)
-                .bind(q.category.as_ref().map(|c| format!("{c}.%")))
-                .bind(i32::try_from(prefix_len).unwrap_or(i32::MAX))
-                .fetch_all(self.reader())
-                .await
-                .map_err($crate::error::map)?;
-                rows.iter().map(|r| Ok((r.try_get("prefix")?, r.try_get("n")?))).collect::<Result<_, sqlx::Error>>().map_err($crate::error::map)
+            async fn figure_sums(
+                &self,
+                f: &fengqiao_domain::ports::StatsFilter,
+                q: &fengqiao_domain::ports::OverdueQuery,
+                prefix_len: usize,
+            ) -> fengqiao_domain::Result<fengqiao_domain::ports::FigureSums> {
+                let mut tx = self.begin_snapshot().await.map_err($crate::error::map)?;
+                let sums = sum_stats_in(&mut *tx, f).await.map_err($crate::error::map)?;
+                let overdue_unsettled = count_unsettled_in(&mut *tx, q, prefix_len).await.map_err($crate::error::map)?;
+                tx.rollback().await.map_err($crate::error::map)?;
+                Ok(fengqiao_domain::ports::FigureSums { sums, overdue_unsettled })
             }
 
-            async fn recount_intake_resolved(&self, area_path: &str, from: chrono::DateTime<chrono::Utc>, before: chrono::DateTime<chrono::Utc>) -> fengqiao_domain::Result<(i64, i64)> {
+            async fn settle_overdue(&self, now: chrono::DateTime<chrono::Utc>, limit: i64) -> fengqiao_domain::Result<fengqiao_domain::ports::MarkStep> {
+                $crate::shared::write_tx!(self, |tx| {
+                    if !$lock_cases.is_empty() {
+                        sqlx::query($lock_cases).execute(&mut *tx).await?;
+                    }
+                    settle_overdue_in(&mut *tx, now, limit).await?
+                })
+            }
+
+            async fn recount_figures(
+                &self,
+                area_path: &str,
+                from: chrono::DateTime<chrono::Utc>,
+                before: chrono::DateTime<chrono::Utc>,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> fengqiao_domain::Result<fengqiao_domain::ports::RawFigures> {
                 use sqlx::Row;
-                let r = sqlx::query(
-                    "SELECT COUNT(*) AS intake, \
-                     CAST(COALESCE(SUM(CASE WHEN outcome IN ('resolved_by_agreement', 'resolved_otherwise') THEN 1 ELSE 0 END), 0) AS BIGINT) AS resolved \
-                     FROM cases WHERE area_path >= $1 AND area_path < $2 AND created_at >= $3 AND created_at < $4 \
-                     AND (outcome IS NULL OR outcome <> 'duplicate')",
-                )
-                .bind(area_path)
-                .bind($crate::shared::prefix_upper(area_path))
-                .bind(from)
-                .bind(before)
-                .fetch_one(self.reader())
-                .await
-                .map_err($crate::error::map)?;
-                Ok((r.try_get("intake").map_err($crate::error::map)?, r.try_get("resolved").map_err($crate::error::map)?))
+                let sql = format!(
+                    "SELECT CAST(COALESCE(SUM(CASE WHEN outcome IS NULL OR outcome <> 'duplicate' THEN 1 ELSE 0 END), 0) AS BIGINT) AS intake, \
+                     CAST(COALESCE(SUM(CASE WHEN outcome IN ('resolved_by_agreement', 'resolved_otherwise') THEN 1 ELSE 0 END), 0) AS BIGINT) AS resolved, \
+                     CAST(COALESCE(SUM(CASE WHEN {OPEN_CASES} AND deadline < $5 THEN 1 ELSE 0 END), 0) AS BIGINT) AS overdue \
+                     FROM cases WHERE area_path >= $1 AND area_path < $2 AND created_at >= $3 AND created_at < $4"
+                );
+                let r = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(area_path)
+                    .bind($crate::shared::prefix_upper(area_path))
+                    .bind(from)
+                    .bind(before)
+                    .bind(now)
+                    .fetch_one(self.reader())
+                    .await
+                    .map_err($crate::error::map)?;
+                let get = |name: &str| r.try_get::<i64, _>(name).map_err($crate::error::map);
+                Ok(fengqiao_domain::ports::RawFigures { intake: get("intake")?, resolved: get("resolved")?, overdue: get("overdue")? })
             }
 
             async fn verify_case_stats(&self, area_path: &str) -> fengqiao_domain::Result<fengqiao_domain::ports::StatsCheck> {

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -101,8 +101,10 @@ pub struct CaseFigures {
     pub by_category: Vec<CategoryFigures>,
     pub by_outcome: BTreeMap<String, i64>,
     pub by_level: LevelFigures,
-    /// Of the period's cases, open ones past their deadline now.
+    /// Of the period's cases, open ones past their deadline at `overdue_at`.
     pub overdue: i64,
+    /// The instant overdue was counted at (when the figures were read).
+    pub overdue_at: DateTime<Utc>,
     pub concluded_on_time: i64,
     pub concluded_late: i64,
     /// on time ÷ (on time + late).

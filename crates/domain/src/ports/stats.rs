@@ -35,7 +35,7 @@ pub struct StatsSum {
 }
 
 /// Open cases past their deadline at `now`, taken in during `[from, until)` (UTC bounds of
-/// Asia/Shanghai days), under one area path.
+/// Asia/Shanghai days), under one area path: the part the sums do not hold, counted live.
 #[derive(Debug, Clone)]
 pub struct OverdueQuery {
     pub area_path: String,
@@ -44,6 +44,34 @@ pub struct OverdueQuery {
     pub now: DateTime<Utc>,
     pub kind: Option<String>,
     pub category: Option<String>,
+}
+
+/// The sums for a figure and the live part of overdue, read in one snapshot so that a move of
+/// the overdue mark between the two reads can neither count a case twice nor miss it.
+#[derive(Debug, Clone, Default)]
+pub struct FigureSums {
+    pub sums: Vec<StatsSum>,
+    /// Per group of paths (see `figure_sums`), the open cases whose deadline lies between the
+    /// overdue mark and `now`: added to `overdue_settled` it gives overdue at `now`. Negative
+    /// when the mark stands after `now` (a clock set back): those settled cases are not due yet.
+    pub overdue_unsettled: Vec<(String, i64)>,
+}
+
+/// Figures counted from the raw cases (`recount_figures`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawFigures {
+    pub intake: i64,
+    pub resolved: i64,
+    pub overdue: i64,
+}
+
+/// What one move of the overdue mark did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MarkStep {
+    /// Cases whose deadline the mark passed (each moved into `overdue_settled`).
+    pub cases: u64,
+    /// The mark has reached `now`: nothing is left to settle.
+    pub caught_up: bool,
 }
 
 /// A stored sum that differs from the recount (either may be missing: zero).
@@ -67,13 +95,20 @@ pub trait StatsStore: Send + Sync {
     /// Paths of the areas with no parent (the city, usually one).
     async fn root_area_paths(&self) -> Result<Vec<String>>;
     async fn sum_case_stats(&self, f: &StatsFilter) -> Result<Vec<StatsSum>>;
-    /// Overdue cases under `q.area_path`, counted in one pass per group of paths sharing their
-    /// first `prefix_len` characters: with a child's path length, one row per child (and one
-    /// for cases placed on the area itself), where a query per child would read it all twice.
-    async fn count_overdue_by_prefix(&self, q: &OverdueQuery, prefix_len: usize) -> Result<Vec<(String, i64)>>;
-    /// Intake and resolved counted straight from the cases (a GROUP BY over the raw rows),
-    /// not from the sums: what the benchmark sets beside the sums, and a second opinion.
-    async fn recount_intake_resolved(&self, area_path: &str, from: DateTime<Utc>, before: DateTime<Utc>) -> Result<(i64, i64)>;
+    /// `sum_case_stats(f)` and, in the same snapshot, the live part of overdue under
+    /// `q.area_path`, counted in one pass per group of paths sharing their first `prefix_len`
+    /// characters: with a child's path length, one row per child (and one for cases placed on
+    /// the area itself), where a query per child would read it all twice.
+    async fn figure_sums(&self, f: &StatsFilter, q: &OverdueQuery, prefix_len: usize) -> Result<FigureSums>;
+    /// Moves the overdue mark towards `now` over at most about `limit` deadlines, adding each
+    /// open case it passes to `overdue_settled`, in one write transaction that holds case
+    /// writes off (a write in flight computes its sums with the mark it finds after its own
+    /// write). Never moves the mark back.
+    async fn settle_overdue(&self, now: DateTime<Utc>, limit: i64) -> Result<MarkStep>;
+    /// Intake, resolved and overdue at `now` counted straight from the cases (one pass over
+    /// the raw rows), not from the sums: what the benchmark sets beside the figures, and a
+    /// second opinion.
+    async fn recount_figures(&self, area_path: &str, from: DateTime<Utc>, before: DateTime<Utc>, now: DateTime<Utc>) -> Result<RawFigures>;
     /// Recounts the sums of every area in the subtree at `area_path` from its cases in one
     /// snapshot and compares them with the stored ones.
     async fn verify_case_stats(&self, area_path: &str) -> Result<StatsCheck>;

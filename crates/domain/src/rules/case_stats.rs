@@ -12,16 +12,22 @@
 //! those, the ones whose conclusion now stands as resolved by agreement or otherwise;
 //! resolution rate = resolved ÷ intake. A case closed as a duplicate of another (重复件) is in
 //! none of these: it adds only to `out_duplicate`, since its matter is counted with the
-//! original. Overdue depends on the clock, not only on the case, so it is counted live from
-//! open cases, never summed here.
+//! original.
+//!
+//! Overdue depends on the clock, not only on the case. It is split at a stored instant, the
+//! overdue mark: `overdue_settled` sums the open cases whose deadline passed before the mark
+//! (a fact about the case and the mark, kept like any other counter), and the few whose
+//! deadline falls between the mark and now are counted live. The deadline monitor moves the
+//! mark forward (`settle`), adding the cases it passes, so the live part stays a few hours of
+//! deadlines however many cases have been open for years.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 
 use crate::model::case::{Case, CaseStatus, HandlingLevel, Outcome, PartnerRoom, Satisfaction};
 use crate::rules::calendar::local_date;
 
 /// The summed counters, in column order. The names are the store's column names.
-pub const COUNTERS: [&str; 35] = [
+pub const COUNTERS: [&str; 36] = [
     "intake",
     "resolved",
     "st_reported",
@@ -59,9 +65,16 @@ pub const COUNTERS: [&str; 35] = [
     "room_ok_procuratorate_and_union",
     // Cases closed as duplicates of another (重复件): counted here and nowhere else.
     "out_duplicate",
+    // Open cases whose deadline passed before the overdue mark.
+    "overdue_settled",
 ];
 
 pub const N: usize = COUNTERS.len();
+
+/// The overdue mark of a store that never moved it: no deadline is that old, so nothing is settled.
+pub fn nothing_settled() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(1900, 1, 1, 0, 0, 0).single().expect("a valid instant")
+}
 
 /// Index of a counter by name (panics on a typo: names are compile-time constants).
 pub fn idx(name: &str) -> usize {
@@ -100,10 +113,14 @@ fn room_counter(r: PartnerRoom, ok: bool) -> Option<&'static str> {
     })
 }
 
-/// What one case, as it stands, adds to every figure of its area, day, month and year.
-pub fn contribution(c: &Case) -> Counters {
+/// What one case, as it stands, adds to every figure of its area, day, month and year, with
+/// the overdue mark at `settled_before`.
+pub fn contribution(c: &Case, settled_before: DateTime<Utc>) -> Counters {
     let mut v = [0; N];
     let mut add = |name: &str| v[idx(name)] += 1;
+    if c.is_overdue(settled_before) {
+        add("overdue_settled");
+    }
     // A duplicate is the same matter as a case counted already: counting it again would add
     // to intake a matter taken in once, and lower the resolution rate for a matter resolved once.
     if c.outcome == Some(Outcome::Duplicate) {
@@ -214,15 +231,18 @@ pub struct StatsDelta {
 
 impl StatsDelta {
     /// Adds `sign × contribution(c)` to every row the case counts in.
-    pub fn add_case(&mut self, c: &Case, sign: i64) {
+    pub fn add_case(&mut self, c: &Case, sign: i64, settled_before: DateTime<Utc>) {
         for code in ancestor_codes(&c.area_path) {
-            self.add_case_at(c, code, sign);
+            self.add_case_at(c, code, sign, settled_before);
         }
     }
 
     /// The same, for the rows of one of its areas only.
-    pub fn add_case_at(&mut self, c: &Case, area_code: &str, sign: i64) {
-        let v = contribution(c);
+    pub fn add_case_at(&mut self, c: &Case, area_code: &str, sign: i64, settled_before: DateTime<Utc>) {
+        self.add_at(c, area_code, sign, &contribution(c, settled_before));
+    }
+
+    fn add_at(&mut self, c: &Case, area_code: &str, sign: i64, v: &Counters) {
         for (grain, period) in periods(c) {
             let key = StatsKey { area_code: area_code.to_string(), grain, period, kind: c.kind.as_str().to_string(), category: c.category.as_str().to_string() };
             let row = self.rows.entry(key).or_insert([0; N]);
@@ -233,12 +253,28 @@ impl StatsDelta {
     }
 
     /// The change from `old` to `new` (the same case before and after a step).
-    pub fn transition(old: &Case, new: &Case) -> StatsDelta {
+    pub fn transition(old: &Case, new: &Case, settled_before: DateTime<Utc>) -> StatsDelta {
         let mut d = StatsDelta::default();
-        d.add_case(old, -1);
-        d.add_case(new, 1);
+        d.add_case(old, -1, settled_before);
+        d.add_case(new, 1, settled_before);
         d.rows.retain(|_, v| v.iter().any(|x| *x != 0));
         d
+    }
+
+    /// The change when the overdue mark moves from `from` to `to` over a case whose deadline
+    /// lies between them (either way): the difference of its two contributions, which only
+    /// `overdue_settled` can tell apart.
+    pub fn move_mark(&mut self, c: &Case, from: DateTime<Utc>, to: DateTime<Utc>) {
+        let (before, after) = (contribution(c, from), contribution(c, to));
+        let mut v = [0; N];
+        for (d, (a, b)) in v.iter_mut().zip(after.iter().zip(before)) {
+            *d = a - b;
+        }
+        if v.iter().any(|x| *x != 0) {
+            for code in ancestor_codes(&c.area_path) {
+                self.add_at(c, code, 1, &v);
+            }
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -261,6 +297,35 @@ mod tests {
     #[test]
     fn ancestors_are_read_off_the_path() {
         assert_eq!(ancestor_codes("/150100/150103/150103003/").collect::<Vec<_>>(), ["150100", "150103", "150103003"]);
+    }
+
+    #[test]
+    fn a_case_is_settled_overdue_only_while_open_and_past_its_deadline_at_the_mark() {
+        use crate::model::case::{CaseKind, CaseStatus};
+        use crate::model::{AreaLevel, Role};
+        use crate::rules::workflow::fixtures::{DISTRICT, area, person, reported};
+        let mut c = reported(CaseKind::Dispute, &area(DISTRICT, AreaLevel::District), &person(Role::SystemAdmin, "/", "admin"));
+        let deadline = Utc.with_ymd_and_hms(2025, 3, 1, 4, 0, 0).unwrap();
+        c.deadline = Some(deadline);
+        c.status = CaseStatus::InProgress;
+        let settled = |c: &Case, mark| contribution(c, mark)[idx("overdue_settled")];
+        assert_eq!(settled(&c, deadline), 0, "a deadline at the mark has not passed before it");
+        assert_eq!(settled(&c, deadline + chrono::Duration::seconds(1)), 1);
+        assert_eq!(settled(&c, nothing_settled()), 0);
+        c.status = CaseStatus::Concluded;
+        assert_eq!(settled(&c, deadline + chrono::Duration::days(9)), 0, "a concluded case is not overdue");
+
+        c.status = CaseStatus::Backlog;
+        let mut d = StatsDelta::default();
+        d.move_mark(&c, nothing_settled(), deadline + chrono::Duration::hours(1));
+        assert_eq!(d.rows.len(), 2 * 3, "both ancestors, day, month and year");
+        assert!(d.rows.values().all(|v| v[idx("overdue_settled")] == 1 && v.iter().sum::<i64>() == 1), "only overdue_settled moves");
+        let mut back = StatsDelta::default();
+        back.move_mark(&c, deadline + chrono::Duration::hours(1), deadline);
+        assert!(back.rows.values().all(|v| v[idx("overdue_settled")] == -1), "a mark moved back takes it out again");
+        let mut none = StatsDelta::default();
+        none.move_mark(&c, deadline + chrono::Duration::hours(1), deadline + chrono::Duration::hours(2));
+        assert!(none.is_empty(), "a case already settled is not added twice");
     }
 
     #[test]

@@ -566,7 +566,7 @@ mod oversight;
 
 #[cfg(test)]
 #[path = "workflow_fixtures.rs"]
-mod fixtures;
+pub(crate) mod fixtures;
 
 #[cfg(test)]
 #[path = "workflow_tests.rs"]

@@ -6,14 +6,14 @@ use super::*;
 use crate::model::case::{Channel, Outcome, PartnerRoom, RiskLevel};
 use crate::model::{AreaCode, AreaLevel};
 
-pub(super) const DISTRICT: &str = "/1501/150103/";
+pub(crate) const DISTRICT: &str = "/1501/150103/";
 pub(super) const STREET: &str = "/1501/150103/150103003/";
 pub(super) const COMMUNITY: &str = "/1501/150103/150103003/150103003030/";
 pub(super) const GRID: &str = "/1501/150103/150103003/150103003030/150103003030-01/";
 pub(super) const OTHER_GRID: &str = "/1501/150103/150103003/150103003030/150103003030-02/";
 pub(super) const OTHER_COMMUNITY: &str = "/1501/150103/150103003/150103003031/";
 
-pub(super) fn area(path: &str, level: AreaLevel) -> Area {
+pub(crate) fn area(path: &str, level: AreaLevel) -> Area {
     let code = Area::path_codes(path).last().unwrap().to_string();
     Area {
         id: Uuid::now_v7(),
@@ -30,7 +30,7 @@ pub(super) fn area(path: &str, level: AreaLevel) -> Area {
     }
 }
 
-pub(super) fn person(role: Role, home: &str, name: &str) -> Actor {
+pub(crate) fn person(role: Role, home: &str, name: &str) -> Actor {
     Actor {
         user_id: Uuid::now_v7(),
         username: name.into(),
@@ -99,7 +99,7 @@ pub(super) fn draft(kind: CaseKind, area: &Area) -> CaseDraft {
     }
 }
 
-pub(super) fn reported(kind: CaseKind, area: &Area, by: &Actor) -> Case {
+pub(crate) fn reported(kind: CaseKind, area: &Area, by: &Actor) -> Case {
     let d = deadlines();
     let ctx = Context { actor: by, now: t0(), deadlines: &d };
     let number = CaseNumber::compose("150103", 2024, 1).unwrap();

@@ -102,7 +102,16 @@ async fn sums_equal_a_recount_after_random_workloads() {
                 cases.push(s.insert_case(&i, &case_audit(&i.case)).await.unwrap());
             }
             let mut steps = 0;
-            for _ in 0..1500 {
+            let mut settled = 0;
+            for n in 0..1500 {
+                // The overdue mark moves now and then, a few deadlines at a time (ties included),
+                // to random instants before the day the figures are read for below.
+                if n % 100 == 50 {
+                    let now = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap() + Duration::hours(rng.random_range(0..(17 * 30 * 24)));
+                    for _ in 0..rng.random_range(1..4) {
+                        settled += s.settle_overdue(now, rng.random_range(1..4)).await.unwrap().cases;
+                    }
+                }
                 let k = rng.random_range(0..cases.len());
                 let c = &cases[k];
                 let action = next_action(c, &mut rng);
@@ -115,6 +124,7 @@ async fn sums_equal_a_recount_after_random_workloads() {
             }
             let resolved = cases.iter().filter(|c| c.outcome.is_some_and(Outcome::is_resolved)).count();
             assert!(steps > 150 && resolved > 3, "{}: the walk must get somewhere ({steps} steps, {resolved} resolved)", db.name);
+            assert!(settled > 0, "{} seed {seed}: the mark must pass some deadlines for this to test anything", db.name);
 
             // Move a street (with its community and grid) to the other district.
             let street = s.area_by_code("150103004").await.unwrap().unwrap();
@@ -158,29 +168,16 @@ async fn sums_equal_a_recount_after_random_workloads() {
                 }
             }
 
-            // Overdue, counted for every child in one pass, is a direct count too.
+            // Overdue (settled sums plus the live part, every child in one pass) is a direct count
+            // too: with the mark behind the day asked about, and after it moved past it.
             let at = Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).unwrap();
-            let open = |c: &&Case| !matches!(c.status.as_str(), "concluded" | "verified" | "followed_up" | "closed" | "declined");
-            let direct = |p: &str| cases.iter().filter(open).filter(|c| c.area_path.starts_with(p) && c.deadline.is_some_and(|d| d < at)).count() as i64;
-            let city_children: &[&str] = &["/1501/150102/", "/1501/150103/"];
-            let district_children: &[&str] = &["/1501/150103/150103003/"];
-            for (path, children) in [("/1501/", city_children), ("/1501/150103/", district_children)] {
-                let q = OverdueQuery {
-                    area_path: path.into(),
-                    taken_in_from: Utc.with_ymd_and_hms(2023, 12, 31, 16, 0, 0).unwrap(),
-                    taken_in_before: Utc.with_ymd_and_hms(2025, 12, 31, 16, 0, 0).unwrap(),
-                    now: at,
-                    kind: None,
-                    category: None,
-                };
-                let groups = s.count_overdue_by_prefix(&q, children[0].len()).await.unwrap();
-                for child in children {
-                    let got: i64 = groups.iter().filter(|(k, _)| k.starts_with(child)).map(|(_, n)| n).sum();
-                    assert_eq!(got, direct(child), "{} seed {seed}: overdue in {child}", db.name);
-                }
-                assert_eq!(groups.iter().map(|(_, n)| n).sum::<i64>(), direct(path), "{} seed {seed}: overdue in {path}", db.name);
-            }
-            assert!(direct("/1501/") > 0, "{} seed {seed}: some cases must be overdue for this to test anything", db.name);
+            let later = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
+            check_overdue(s, &cases, at, &db.name, seed).await;
+            while !s.settle_overdue(Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(), 7).await.unwrap().caught_up {}
+            check_overdue(s, &cases, at, &db.name, seed).await;
+            check_overdue(s, &cases, later, &db.name, seed).await;
+            let check = s.verify_case_stats(&t[0].path).await.unwrap();
+            assert!(check.differences.is_empty(), "{} seed {seed}, mark moved: {:#?}", db.name, check.differences.first());
 
             // A rebuild of sums that were damaged below the application repairs them.
             damage(&db).await;
@@ -192,6 +189,40 @@ async fn sums_equal_a_recount_after_random_workloads() {
             assert!(after.differences.is_empty(), "{}: {:?}", db.name, after.differences.first());
         }
     }
+}
+
+/// Overdue at `at` for the city and 回民区 and each of their children, through the figures'
+/// reads, against a count of the cases in hand.
+async fn check_overdue(s: &dyn Store, cases: &[Case], at: chrono::DateTime<Utc>, db: &str, seed: u64) {
+    let open = |c: &&Case| !matches!(c.status.as_str(), "concluded" | "verified" | "followed_up" | "closed" | "declined");
+    let taken_in = |c: &&Case| c.created_at >= Utc.with_ymd_and_hms(2023, 12, 31, 16, 0, 0).unwrap() && c.created_at < Utc.with_ymd_and_hms(2025, 12, 31, 16, 0, 0).unwrap();
+    let direct = |p: &str| cases.iter().filter(open).filter(taken_in).filter(|c| c.area_path.starts_with(p) && c.deadline.is_some_and(|d| d < at)).count() as i64;
+    let city_children: &[(&str, &str)] = &[("150102", "/1501/150102/"), ("150103", "/1501/150103/")];
+    let district_children: &[(&str, &str)] = &[("150103003", "/1501/150103/150103003/")];
+    for (code, path, children) in [("1501", "/1501/", city_children), ("150103", "/1501/150103/", district_children)] {
+        let mut codes = vec![code.to_string()];
+        codes.extend(children.iter().map(|(c, _)| c.to_string()));
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let filter = StatsFilter { area_codes: codes, ranges: fengqiao_domain::services::stats::ranges(d(2024, 1, 1), d(2025, 12, 31)), kind: None, category: None };
+        let q = OverdueQuery {
+            area_path: path.into(),
+            taken_in_from: Utc.with_ymd_and_hms(2023, 12, 31, 16, 0, 0).unwrap(),
+            taken_in_before: Utc.with_ymd_and_hms(2025, 12, 31, 16, 0, 0).unwrap(),
+            now: at,
+            kind: None,
+            category: None,
+        };
+        let got = s.figure_sums(&filter, &q, children[0].1.len()).await.unwrap();
+        let overdue = |code: &str, path: &str| {
+            let settled: i64 = got.sums.iter().filter(|x| x.area_code == code).map(|x| x.counters[idx("overdue_settled")]).sum();
+            settled + got.overdue_unsettled.iter().filter(|(k, _)| k.starts_with(path)).map(|(_, n)| n).sum::<i64>()
+        };
+        for (child_code, child_path) in children {
+            assert_eq!(overdue(child_code, child_path), direct(child_path), "{db} seed {seed}: overdue at {at} in {child_path}");
+        }
+        assert_eq!(overdue(code, path), direct(path), "{db} seed {seed}: overdue at {at} in {path}");
+    }
+    assert!(direct("/1501/") > 0, "{db} seed {seed}: some cases must be overdue at {at} for this to test anything");
 }
 
 /// Subtracts one intake from one of 回民区's stored day rows, as a stray SQL edit would.

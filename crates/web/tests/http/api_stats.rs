@@ -93,6 +93,23 @@ async fn figures_count_what_was_taken_in_and_resolved() {
         let (_, f) = app.get(&admin, &format!("/api/v1/stats/cases?area=1501&from={today}&to={today}")).await;
         let hm = f["children"].as_array().unwrap().iter().find(|c| c["area"]["code"] == "150103").expect("回民区");
         assert_eq!((f["overdue"].as_i64(), hm["overdue"].as_i64()), (Some(1), Some(1)), "{}: {f}", app.backend);
+
+        // The background job moves the overdue mark past the hazard's deadline: the case now
+        // counts from the sums, and the figures say the same. Concluding it takes it out of
+        // both, and the sums still equal a recount.
+        assert_eq!(app.services.settle_overdue().await.unwrap(), 1, "{}", app.backend);
+        let (_, f) = app.get(&admin, &format!("/api/v1/stats/cases?area=1501&from={today}&to={today}")).await;
+        let hm = f["children"].as_array().unwrap().iter().find(|c| c["area"]["code"] == "150103").expect("回民区");
+        assert_eq!((f["overdue"].as_i64(), hm["overdue"].as_i64()), (Some(1), Some(1)), "{}: {f}", app.backend);
+        // (Sixty days on, the morning's sessions have expired.)
+        let (community, grid) = (app.token("community").await, app.token("grid").await);
+        act(&app, &community, &ids[2], 2, json!({"action": "assign", "handler_id": grid_user.id, "handler_name": "x"})).await;
+        act(&app, &grid, &ids[2], 3, json!({"action": "start"})).await;
+        act(&app, &grid, &ids[2], 4, json!({"action": "conclude", "outcome": "resolved_otherwise", "summary": "已清理"})).await;
+        let (_, f) = app.get(&admin, &format!("/api/v1/stats/cases?area=1501&from={today}&to={today}")).await;
+        let check = app.services.check_case_stats(false, "test").await.unwrap();
+        assert!(check.differences.is_empty(), "{}: {:?}", app.backend, check.differences.first());
+        assert_eq!(f["overdue"], 0, "{}: {f}", app.backend);
     }
 }
 

@@ -11,7 +11,7 @@ use crate::error::{DomainError, Result};
 use crate::model::case::{CaseKind, CaseStatus, CategoryCode};
 use crate::model::stats::{AreaRef, CaseFigures, CategoryFigures, ChildFigures, IntakeResolved, LevelFigures, RoomFigures, SatisfactionFigures, share};
 use crate::model::{Area, NewAudit};
-use crate::ports::{OverdueQuery, PeriodRange, StatsCheck, StatsFilter};
+use crate::ports::{FigureSums, MarkStep, OverdueQuery, PeriodRange, StatsCheck, StatsFilter};
 use crate::rules::access::{Actor, Permission};
 use crate::rules::calendar::{local_date, start_of_day};
 use crate::rules::case_stats::{COUNTERS, Counters, Grain, N, idx, month_of, year_of};
@@ -137,7 +137,19 @@ impl Services {
         let mut codes = vec![area.code.to_string()];
         codes.extend(children.iter().map(|c| c.code.to_string()));
         let filter = StatsFilter { area_codes: codes, ranges: ranges(from, to), kind: q.kind.map(|k| k.as_str().to_string()), category: category.clone() };
-        let sums = self.store.sum_case_stats(&filter).await?;
+        let overdue = OverdueQuery {
+            area_path: area.path.clone(),
+            taken_in_from: start_of_day(from),
+            taken_in_before: start_of_day(to + Days::new(1)),
+            now: self.clock.now(),
+            kind: filter.kind.clone(),
+            category: category.clone(),
+        };
+        // One pass over the unsettled open cases for the area and all its children: grouped
+        // by the longest child path, each group belongs to the child whose path begins it
+        // (paths end in '/', so no child's path begins another's), or to the area itself.
+        let prefix_len = children.iter().map(|c| c.path.len()).max().unwrap_or(area.path.len());
+        let FigureSums { sums, overdue_unsettled } = self.store.figure_sums(&filter, &overdue, prefix_len).await?;
 
         let mut total = [0i64; N];
         let mut by_kind: BTreeMap<String, Counters> = BTreeMap::new();
@@ -152,28 +164,14 @@ impl Services {
                 add(per_child.entry(s.area_code.as_str()).or_insert([0; N]), &s.counters);
             }
         }
-        let now = self.clock.now();
-        let overdue = |path: &str| OverdueQuery {
-            area_path: path.to_string(),
-            taken_in_from: start_of_day(from),
-            taken_in_before: start_of_day(to + Days::new(1)),
-            now,
-            kind: filter.kind.clone(),
-            category: category.clone(),
-        };
-        // One pass over the open cases for the area and all its children: grouped by the
-        // longest child path, each group belongs to the child whose path begins it (paths end
-        // in '/', so no child's path begins another's), or to the area itself.
-        let prefix_len = children.iter().map(|c| c.path.len()).max().unwrap_or(area.path.len());
-        let overdue_groups = self.store.count_overdue_by_prefix(&overdue(&area.path), prefix_len).await?;
-        let overdue_in = |path: &str| overdue_groups.iter().filter(|(p, _)| p.starts_with(path)).map(|(_, n)| n).sum::<i64>();
+        let unsettled_in = |path: &str| overdue_unsettled.iter().filter(|(p, _)| p.starts_with(path)).map(|(_, n)| n).sum::<i64>();
         let mut child_figures = Vec::with_capacity(children.len());
         for c in &children {
             let v = per_child.get(c.code.as_str()).copied().unwrap_or([0; N]);
             child_figures.push(ChildFigures {
                 area: area_ref(c),
                 figures: IntakeResolved::new(v[idx("intake")], v[idx("resolved")]),
-                overdue: overdue_in(&c.path),
+                overdue: v[idx("overdue_settled")] + unsettled_in(&c.path),
             });
         }
         let g = |name: &str| total[idx(name)];
@@ -215,7 +213,8 @@ impl Services {
                 .collect(),
             by_outcome: prefixed("out_"),
             by_level: LevelFigures { community: g("res_community"), street: g("res_street"), district: g("res_district") },
-            overdue: overdue_groups.iter().map(|(_, n)| n).sum(),
+            overdue: g("overdue_settled") + overdue_unsettled.iter().map(|(_, n)| n).sum::<i64>(),
+            overdue_at: overdue.now,
             concluded_on_time: g("on_time"),
             concluded_late: g("late"),
             on_time_rate: share(g("on_time"), g("on_time") + g("late")),
@@ -265,6 +264,20 @@ impl Services {
         Ok(all)
     }
 
+    /// Moves the overdue mark up to now (the deadline monitor does, every pass), so that the
+    /// figures count live only the deadlines that passed since. Returns the cases settled.
+    pub async fn settle_overdue(&self) -> Result<u64> {
+        let now = self.clock.now();
+        let mut settled = 0;
+        loop {
+            let MarkStep { cases, caught_up } = self.store.settle_overdue(now, MARK_STEP).await?;
+            settled += cases;
+            if caught_up {
+                return Ok(settled);
+            }
+        }
+    }
+
     /// After an upgrade that added the sums to a database holding cases: recount once.
     pub async fn rebuild_case_stats_if_stale(&self) -> Result<bool> {
         match self.store.get_meta(STALE_META).await? {
@@ -279,6 +292,11 @@ impl Services {
 
 /// Set by migration 0010 when a database already held cases.
 const STALE_META: &str = "case_stats_stale";
+
+/// Deadlines per move of the overdue mark: each move is one short write transaction (about
+/// 15 sum rows per case), so case writes wait for one step at most and memory stays small
+/// when a database that never settled catches up on years of open cases.
+const MARK_STEP: i64 = 1000;
 
 #[cfg(test)]
 mod tests {
