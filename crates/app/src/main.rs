@@ -8,6 +8,7 @@ mod database;
 mod demo;
 mod jobs;
 mod keys;
+mod malloc;
 mod messages;
 mod pidfile;
 mod table;
@@ -16,10 +17,17 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    malloc::tune();
     let cli = cli::Cli::parse();
-    match commands::run(cli).await {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");

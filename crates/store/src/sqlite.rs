@@ -122,6 +122,6 @@ crate::attachments::impl_attachment_store!(SqliteStore, sqlx::sqlite::SqliteRow,
 crate::case_settings::impl_case_settings_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
 crate::mediation::impl_mediation_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
 crate::oversight::impl_oversight_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
-crate::stats::impl_stats_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection, lock_cases = "");
+crate::stats::impl_stats_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection, lock_cases = "", open_cases_index = " INDEXED BY cases_open_by_deadline");
 crate::mediator_stats::impl_mediator_stats_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);
 crate::submissions::impl_submission_store!(SqliteStore, sqlx::sqlite::SqliteRow, SqliteConnection);

@@ -48,6 +48,7 @@ pub async fn run(config: &Config, db: &Database, args: &StatsBenchArgs) -> anyho
     let mut recount_took: Vec<Duration> = Vec::new();
     let mut sums_took: Vec<Duration> = Vec::new();
     let mut kinds = [0usize; 4];
+    let mut slowest: Vec<(Duration, String)> = Vec::new();
     for n in 0..args.samples {
         let area = &areas[rng.random_range(0..areas.len())];
         // A month, a quarter, a year, or any stretch of up to ten years, within the last ten.
@@ -58,6 +59,11 @@ pub async fn run(config: &Config, db: &Database, args: &StatsBenchArgs) -> anyho
         let t = Instant::now();
         let f = services.case_figures(&op, &q).await.explained()?;
         figures_took.push(t.elapsed());
+        slowest.push((t.elapsed(), format!("{} {:?} ({} children) {from}..{to}", area.code, area.level, f.children.len())));
+        if slowest.len() > 40 {
+            slowest.sort_by(|a, b| b.0.cmp(&a.0));
+            slowest.truncate(20);
+        }
         if n < args.recounts {
             let t = Instant::now();
             let filter = fengqiao_domain::ports::StatsFilter {
@@ -81,6 +87,7 @@ pub async fn run(config: &Config, db: &Database, args: &StatsBenchArgs) -> anyho
             }
         }
     }
+    slowest.sort_by(|a, b| b.0.cmp(&a.0));
     let now = chrono::Utc::now();
     let cases = store.recount_figures("/", start_of_day(NaiveDate::from_ymd_opt(2000, 1, 1).unwrap()), start_of_day(today + Days::new(1)), now).await.explained()?.intake;
     println!(
@@ -92,6 +99,7 @@ pub async fn run(config: &Config, db: &Database, args: &StatsBenchArgs) -> anyho
             "figures_p50_ms": pct(&mut figures_took, 0.50), "figures_p99_ms": pct(&mut figures_took, 0.99),
             "sums_p50_ms": pct(&mut sums_took, 0.50), "sums_p99_ms": pct(&mut sums_took, 0.99),
             "recount_p50_ms": pct(&mut recount_took, 0.50), "recount_p99_ms": pct(&mut recount_took, 0.99),
+            "slowest": slowest.iter().take(20).map(|(d, what)| format!("{:.2} ms {what}", d.as_secs_f64() * 1000.0)).collect::<Vec<_>>(),
         })
     );
     Ok(ExitCode::SUCCESS)

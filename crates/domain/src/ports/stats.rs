@@ -46,11 +46,21 @@ pub struct OverdueQuery {
     pub category: Option<String>,
 }
 
+/// Sums of a few named counters for one area over a filter's periods, all kinds and
+/// categories together; `values` are in the order the counters were named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AreaTotals {
+    pub area_code: String,
+    pub values: Vec<i64>,
+}
+
 /// The sums for a figure and the live part of overdue, read in one snapshot so that a move of
 /// the overdue mark between the two reads can neither count a case twice nor miss it.
 #[derive(Debug, Clone, Default)]
 pub struct FigureSums {
     pub sums: Vec<StatsSum>,
+    /// The child areas' `CHILD_COUNTERS`.
+    pub children: Vec<AreaTotals>,
     /// Per group of paths (see `figure_sums`), the open cases whose deadline lies between the
     /// overdue mark and `now`: added to `overdue_settled` it gives overdue at `now`. Negative
     /// when the mark stands after `now` (a clock set back): those settled cases are not due yet.
@@ -95,11 +105,16 @@ pub trait StatsStore: Send + Sync {
     /// Paths of the areas with no parent (the city, usually one).
     async fn root_area_paths(&self) -> Result<Vec<String>>;
     async fn sum_case_stats(&self, f: &StatsFilter) -> Result<Vec<StatsSum>>;
-    /// `sum_case_stats(f)` and, in the same snapshot, the live part of overdue under
+    /// Sums of `counters` per area of `f`, without the kind and category breakdown: a trend
+    /// step or a map's shading reads only the columns it shows. An unknown counter name is
+    /// an internal error.
+    async fn sum_case_totals(&self, f: &StatsFilter, counters: &[&str]) -> Result<Vec<AreaTotals>>;
+    /// `sum_case_stats(f)`, the `CHILD_COUNTERS` of `children` over the same periods, kind and
+    /// category, and, in the same snapshot, the live part of overdue under
     /// `q.area_path`, counted in one pass per group of paths sharing their first `prefix_len`
     /// characters: with a child's path length, one row per child (and one for cases placed on
     /// the area itself), where a query per child would read it all twice.
-    async fn figure_sums(&self, f: &StatsFilter, q: &OverdueQuery, prefix_len: usize) -> Result<FigureSums>;
+    async fn figure_sums(&self, f: &StatsFilter, children: &[String], q: &OverdueQuery, prefix_len: usize) -> Result<FigureSums>;
     /// Moves the overdue mark towards `now` over at most about `limit` deadlines, adding each
     /// open case it passes to `overdue_settled`, in one write transaction that holds case
     /// writes off (a write in flight computes its sums with the mark it finds after its own

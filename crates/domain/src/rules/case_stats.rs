@@ -71,6 +71,9 @@ pub const COUNTERS: [&str; 36] = [
 
 pub const N: usize = COUNTERS.len();
 
+/// What a child area's row of the figures shows (read without the kind and category breakdown).
+pub const CHILD_COUNTERS: [&str; 3] = ["intake", "resolved", "overdue_settled"];
+
 /// The overdue mark of a store that never moved it: no deadline is that old, so nothing is settled.
 pub fn nothing_settled() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(1900, 1, 1, 0, 0, 0).single().expect("a valid instant")

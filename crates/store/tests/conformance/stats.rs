@@ -165,6 +165,9 @@ async fn sums_equal_a_recount_after_random_workloads() {
                     assert_eq!(got("intake"), inside.len() as i64, "{} {code} {from}", db.name);
                     assert_eq!(got("resolved"), inside.iter().filter(|c| c.outcome.is_some_and(Outcome::is_resolved)).count() as i64, "{} {code}", db.name);
                     assert_eq!(got("st_closed"), inside.iter().filter(|c| c.status.as_str() == "closed").count() as i64, "{} {code}", db.name);
+                    // The same through the totals, which read only the named columns.
+                    let totals = s.sum_case_totals(&StatsFilter { area_codes: vec![code.into()], ranges: fengqiao_domain::services::stats::ranges(from, until - chrono::Days::new(1)), kind: None, category: None }, &["resolved", "intake"]).await.unwrap();
+                    assert_eq!(totals.iter().map(|t| (t.area_code.as_str(), t.values.clone())).collect::<Vec<_>>(), [(code, vec![got("resolved"), got("intake")])], "{}", db.name);
                 }
             }
 
@@ -178,6 +181,10 @@ async fn sums_equal_a_recount_after_random_workloads() {
             check_overdue(s, &cases, later, &db.name, seed).await;
             let check = s.verify_case_stats(&t[0].path).await.unwrap();
             assert!(check.differences.is_empty(), "{} seed {seed}, mark moved: {:#?}", db.name, check.differences.first());
+
+            // Only the store's own counter names reach the SQL text.
+            let f = StatsFilter { area_codes: vec!["1501".into()], ranges: fengqiao_domain::services::stats::ranges(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(), NaiveDate::from_ymd_opt(2024, 12, 31).unwrap()), kind: None, category: None };
+            assert!(s.sum_case_totals(&f, &["intake) FROM cases; --"]).await.is_err(), "{}", db.name);
 
             // A rebuild of sums that were damaged below the application repairs them.
             damage(&db).await;
@@ -200,10 +207,9 @@ async fn check_overdue(s: &dyn Store, cases: &[Case], at: chrono::DateTime<Utc>,
     let city_children: &[(&str, &str)] = &[("150102", "/1501/150102/"), ("150103", "/1501/150103/")];
     let district_children: &[(&str, &str)] = &[("150103003", "/1501/150103/150103003/")];
     for (code, path, children) in [("1501", "/1501/", city_children), ("150103", "/1501/150103/", district_children)] {
-        let mut codes = vec![code.to_string()];
-        codes.extend(children.iter().map(|(c, _)| c.to_string()));
+        let child_codes: Vec<String> = children.iter().map(|(c, _)| c.to_string()).collect();
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-        let filter = StatsFilter { area_codes: codes, ranges: fengqiao_domain::services::stats::ranges(d(2024, 1, 1), d(2025, 12, 31)), kind: None, category: None };
+        let filter = StatsFilter { area_codes: vec![code.to_string()], ranges: fengqiao_domain::services::stats::ranges(d(2024, 1, 1), d(2025, 12, 31)), kind: None, category: None };
         let q = OverdueQuery {
             area_path: path.into(),
             taken_in_from: Utc.with_ymd_and_hms(2023, 12, 31, 16, 0, 0).unwrap(),
@@ -212,15 +218,20 @@ async fn check_overdue(s: &dyn Store, cases: &[Case], at: chrono::DateTime<Utc>,
             kind: None,
             category: None,
         };
-        let got = s.figure_sums(&filter, &q, children[0].1.len()).await.unwrap();
-        let overdue = |code: &str, path: &str| {
-            let settled: i64 = got.sums.iter().filter(|x| x.area_code == code).map(|x| x.counters[idx("overdue_settled")]).sum();
-            settled + got.overdue_unsettled.iter().filter(|(k, _)| k.starts_with(path)).map(|(_, n)| n).sum::<i64>()
-        };
+        let got = s.figure_sums(&filter, &child_codes, &q, children[0].1.len()).await.unwrap();
+        let unsettled = |path: &str| got.overdue_unsettled.iter().filter(|(k, _)| k.starts_with(path)).map(|(_, n)| n).sum::<i64>();
+        let settled: i64 = got.sums.iter().map(|x| x.counters[idx("overdue_settled")]).sum();
+        assert!(got.sums.iter().all(|x| x.area_code == code), "{db}: the detail is the area's own");
+        assert_eq!(settled + unsettled(path), direct(path), "{db} seed {seed}: overdue at {at} in {path}");
+        let kept = |c: &&Case| c.outcome != Some(Outcome::Duplicate);
         for (child_code, child_path) in children {
-            assert_eq!(overdue(child_code, child_path), direct(child_path), "{db} seed {seed}: overdue at {at} in {child_path}");
+            // CHILD_COUNTERS: intake, resolved, overdue_settled.
+            let v = got.children.iter().find(|t| t.area_code == *child_code).map_or(vec![0, 0, 0], |t| t.values.clone());
+            let inside: Vec<&Case> = cases.iter().filter(taken_in).filter(kept).filter(|c| c.area_path.starts_with(child_path)).collect();
+            assert_eq!(v[0], inside.len() as i64, "{db} seed {seed}: intake in {child_path}");
+            assert_eq!(v[1], inside.iter().filter(|c| c.outcome.is_some_and(Outcome::is_resolved)).count() as i64, "{db} seed {seed}: resolved in {child_path}");
+            assert_eq!(v[2] + unsettled(child_path), direct(child_path), "{db} seed {seed}: overdue at {at} in {child_path}");
         }
-        assert_eq!(overdue(code, path), direct(path), "{db} seed {seed}: overdue at {at} in {path}");
     }
     assert!(direct("/1501/") > 0, "{db} seed {seed}: some cases must be overdue at {at} for this to test anything");
 }

@@ -134,9 +134,8 @@ impl Services {
             }
         };
         let children = self.store.area_children(area.id, false).await?;
-        let mut codes = vec![area.code.to_string()];
-        codes.extend(children.iter().map(|c| c.code.to_string()));
-        let filter = StatsFilter { area_codes: codes, ranges: ranges(from, to), kind: q.kind.map(|k| k.as_str().to_string()), category: category.clone() };
+        let child_codes: Vec<String> = children.iter().map(|c| c.code.to_string()).collect();
+        let filter = StatsFilter { area_codes: vec![area.code.to_string()], ranges: ranges(from, to), kind: q.kind.map(|k| k.as_str().to_string()), category: category.clone() };
         let overdue = OverdueQuery {
             area_path: area.path.clone(),
             taken_in_from: start_of_day(from),
@@ -149,29 +148,25 @@ impl Services {
         // by the longest child path, each group belongs to the child whose path begins it
         // (paths end in '/', so no child's path begins another's), or to the area itself.
         let prefix_len = children.iter().map(|c| c.path.len()).max().unwrap_or(area.path.len());
-        let FigureSums { sums, overdue_unsettled } = self.store.figure_sums(&filter, &overdue, prefix_len).await?;
+        let FigureSums { sums, children: child_sums, overdue_unsettled } = self.store.figure_sums(&filter, &child_codes, &overdue, prefix_len).await?;
 
         let mut total = [0i64; N];
         let mut by_kind: BTreeMap<String, Counters> = BTreeMap::new();
         let mut by_category: BTreeMap<(String, String), Counters> = BTreeMap::new();
-        let mut per_child: BTreeMap<&str, Counters> = BTreeMap::new();
         for s in &sums {
-            if s.area_code == area.code.as_str() {
-                add(&mut total, &s.counters);
-                add(by_kind.entry(s.kind.clone()).or_insert([0; N]), &s.counters);
-                add(by_category.entry((s.kind.clone(), s.category.clone())).or_insert([0; N]), &s.counters);
-            } else {
-                add(per_child.entry(s.area_code.as_str()).or_insert([0; N]), &s.counters);
-            }
+            add(&mut total, &s.counters);
+            add(by_kind.entry(s.kind.clone()).or_insert([0; N]), &s.counters);
+            add(by_category.entry((s.kind.clone(), s.category.clone())).or_insert([0; N]), &s.counters);
         }
         let unsettled_in = |path: &str| overdue_unsettled.iter().filter(|(p, _)| p.starts_with(path)).map(|(_, n)| n).sum::<i64>();
         let mut child_figures = Vec::with_capacity(children.len());
         for c in &children {
-            let v = per_child.get(c.code.as_str()).copied().unwrap_or([0; N]);
+            // In CHILD_COUNTERS' order: intake, resolved, overdue_settled.
+            let v = child_sums.iter().find(|t| t.area_code == c.code.as_str()).map_or(&[0, 0, 0][..], |t| &t.values[..]);
             child_figures.push(ChildFigures {
                 area: area_ref(c),
-                figures: IntakeResolved::new(v[idx("intake")], v[idx("resolved")]),
-                overdue: v[idx("overdue_settled")] + unsettled_in(&c.path),
+                figures: IntakeResolved::new(v[0], v[1]),
+                overdue: v[2] + unsettled_in(&c.path),
             });
         }
         let g = |name: &str| total[idx(name)];

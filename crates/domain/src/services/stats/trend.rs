@@ -14,7 +14,7 @@ use crate::model::case::CaseStatus;
 use crate::model::stats::{CaseFigures, IntakeResolved};
 use crate::ports::StatsFilter;
 use crate::rules::access::{Actor, Permission};
-use crate::rules::case_stats::{idx, month_of};
+use crate::rules::case_stats::{COUNTERS, idx, month_of};
 use crate::services::Services;
 
 /// Beyond this many months a series is drawn by year: 120 bars do not fit a phone, and each
@@ -53,8 +53,8 @@ pub fn steps(from: NaiveDate, to: NaiveDate) -> Vec<(NaiveDate, NaiveDate, Strin
     v
 }
 
-fn open_statuses() -> impl Iterator<Item = usize> {
-    CaseStatus::ALL.iter().copied().filter(|s| !s.is_terminal() && !s.is_after_conclusion()).map(|s| idx(&format!("st_{}", s.as_str())))
+fn open_statuses() -> impl Iterator<Item = &'static str> {
+    CaseStatus::ALL.iter().copied().filter(|s| !s.is_terminal() && !s.is_after_conclusion()).map(|s| COUNTERS[idx(&format!("st_{}", s.as_str()))])
 }
 
 impl Services {
@@ -67,9 +67,9 @@ impl Services {
         for (from, to, label) in steps(f.from, f.to) {
             let filter = StatsFilter { area_codes: vec![f.area.code.clone()], ranges: ranges(from, to), kind: f.kind.clone(), category: f.category.clone() };
             let (mut intake, mut resolved) = (0, 0);
-            for s in self.store.sum_case_stats(&filter).await? {
-                intake += s.counters[idx("intake")];
-                resolved += s.counters[idx("resolved")];
+            for t in self.store.sum_case_totals(&filter, &["intake", "resolved"]).await? {
+                intake += t.values[0];
+                resolved += t.values[1];
             }
             out.push(TrendStep { from, to, label, figures: IntakeResolved::new(intake, resolved) });
         }
@@ -86,9 +86,9 @@ impl Services {
             return Ok(out);
         }
         let filter = StatsFilter { area_codes: out.keys().cloned().collect(), ranges: ranges(f.from, f.to), kind: f.kind.clone(), category: f.category.clone() };
-        let open: Vec<usize> = open_statuses().collect();
-        for s in self.store.sum_case_stats(&filter).await? {
-            *out.entry(s.area_code).or_default() += open.iter().map(|i| s.counters[*i]).sum::<i64>();
+        let open: Vec<&str> = open_statuses().collect();
+        for t in self.store.sum_case_totals(&filter, &open).await? {
+            *out.entry(t.area_code).or_default() += t.values.iter().sum::<i64>();
         }
         Ok(out)
     }
@@ -125,10 +125,10 @@ mod tests {
 
     #[test]
     fn open_means_still_being_handled() {
-        let open: Vec<usize> = open_statuses().collect();
-        assert!(open.contains(&idx("st_reported")) && open.contains(&idx("st_in_progress")) && open.contains(&idx("st_backlog")));
+        let open: Vec<&str> = open_statuses().collect();
+        assert!(open.contains(&"st_reported") && open.contains(&"st_in_progress") && open.contains(&"st_backlog"));
         for done in ["st_concluded", "st_verified", "st_closed", "st_declined"] {
-            assert!(!open.contains(&idx(done)), "{done}");
+            assert!(!open.contains(&done), "{done}");
         }
     }
 }
