@@ -113,6 +113,6 @@ crate::attachments::impl_attachment_store!(PgStore, sqlx::postgres::PgRow, PgCon
 crate::case_settings::impl_case_settings_store!(PgStore, sqlx::postgres::PgRow, PgConnection);
 crate::mediation::impl_mediation_store!(PgStore, sqlx::postgres::PgRow, PgConnection);
 crate::oversight::impl_oversight_store!(PgStore, sqlx::postgres::PgRow, PgConnection);
-crate::stats::impl_stats_store!(PgStore, sqlx::postgres::PgRow, PgConnection, lock_cases = "LOCK TABLE cases IN SHARE MODE", open_cases_index = "");
+crate::stats::impl_stats_store!(PgStore, sqlx::postgres::PgRow, PgConnection, lock_cases = "LOCK TABLE cases IN SHARE ROW EXCLUSIVE MODE", open_cases_index = "");
 crate::mediator_stats::impl_mediator_stats_store!(PgStore, sqlx::postgres::PgRow, PgConnection);
 crate::submissions::impl_submission_store!(PgStore, sqlx::postgres::PgRow, PgConnection);

@@ -47,7 +47,8 @@ macro_rules! impl_stats_store {
 
         /// The overdue mark as the caller's transaction sees it. A case write reads it after
         /// writing the case: on PostgreSQL that write waits for a move of the mark in flight
-        /// (which holds the cases table in SHARE mode), so the two never cross.
+        /// (which holds the cases table in SHARE ROW EXCLUSIVE mode, a lock that also keeps a second
+        /// move, from another node, and a rebuild of the sums waiting), so the two never cross.
         async fn overdue_mark_in(conn: &mut $conn) -> Result<chrono::DateTime<chrono::Utc>, sqlx::Error> {
             let mark: Option<chrono::DateTime<chrono::Utc>> =
                 sqlx::query_scalar("SELECT settled_before FROM overdue_mark WHERE id = 1").fetch_optional(&mut *conn).await?;

@@ -176,7 +176,11 @@ async fn sums_equal_a_recount_after_random_workloads() {
             let at = Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).unwrap();
             let later = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
             check_overdue(s, &cases, at, &db.name, seed).await;
-            while !s.settle_overdue(Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(), 7).await.unwrap().caught_up {}
+            // Every node runs the job: two moving the mark at once must not both add a case.
+            let settle_all = || async {
+                while !s.settle_overdue(Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(), 3).await.unwrap().caught_up {}
+            };
+            tokio::join!(settle_all(), settle_all());
             check_overdue(s, &cases, at, &db.name, seed).await;
             check_overdue(s, &cases, later, &db.name, seed).await;
             let check = s.verify_case_stats(&t[0].path).await.unwrap();
