@@ -445,23 +445,37 @@ macro_rules! impl_stats_store {
                 now: chrono::DateTime<chrono::Utc>,
             ) -> fengqiao_domain::Result<fengqiao_domain::ports::RawFigures> {
                 use sqlx::Row;
-                let sql = format!(
-                    "SELECT CAST(COALESCE(SUM(CASE WHEN outcome IS NULL OR outcome <> 'duplicate' THEN 1 ELSE 0 END), 0) AS BIGINT) AS intake, \
-                     CAST(COALESCE(SUM(CASE WHEN outcome IN ('resolved_by_agreement', 'resolved_otherwise') THEN 1 ELSE 0 END), 0) AS BIGINT) AS resolved, \
-                     CAST(COALESCE(SUM(CASE WHEN {OPEN_CASES} AND deadline < $5 THEN 1 ELSE 0 END), 0) AS BIGINT) AS overdue \
-                     FROM cases WHERE area_path >= $1 AND area_path < $2 AND created_at >= $3 AND created_at < $4"
-                );
-                let r = sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(area_path)
-                    .bind($crate::shared::prefix_upper(area_path))
-                    .bind(from)
-                    .bind(before)
-                    .bind(now)
-                    .fetch_one(self.reader())
-                    .await
-                    .map_err($crate::error::map)?;
+                // Two counts, each from its own index: intake and resolved from `cases_figures`
+                // alone (it carries the outcome), overdue from the open cases by deadline. In one
+                // pass the status and deadline sent every case to the table: at ten million
+                // cases the recount's p99 went from 140 ms to 19.6 s.
+                let r = sqlx::query(
+                    "SELECT COUNT(*) AS intake, \
+                     CAST(COALESCE(SUM(CASE WHEN outcome IN ('resolved_by_agreement', 'resolved_otherwise') THEN 1 ELSE 0 END), 0) AS BIGINT) AS resolved \
+                     FROM cases WHERE area_path >= $1 AND area_path < $2 AND created_at >= $3 AND created_at < $4 \
+                     AND (outcome IS NULL OR outcome <> 'duplicate')",
+                )
+                .bind(area_path)
+                .bind($crate::shared::prefix_upper(area_path))
+                .bind(from)
+                .bind(before)
+                .fetch_one(self.reader())
+                .await
+                .map_err($crate::error::map)?;
+                let overdue: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                    "SELECT COUNT(*) FROM cases{OPEN_INDEX} WHERE {OPEN_CASES} AND deadline < $5 \
+                     AND area_path >= $1 AND area_path < $2 AND created_at >= $3 AND created_at < $4"
+                )))
+                .bind(area_path)
+                .bind($crate::shared::prefix_upper(area_path))
+                .bind(from)
+                .bind(before)
+                .bind(now)
+                .fetch_one(self.reader())
+                .await
+                .map_err($crate::error::map)?;
                 let get = |name: &str| r.try_get::<i64, _>(name).map_err($crate::error::map);
-                Ok(fengqiao_domain::ports::RawFigures { intake: get("intake")?, resolved: get("resolved")?, overdue: get("overdue")? })
+                Ok(fengqiao_domain::ports::RawFigures { intake: get("intake")?, resolved: get("resolved")?, overdue })
             }
 
             async fn verify_case_stats(&self, area_path: &str) -> fengqiao_domain::Result<fengqiao_domain::ports::StatsCheck> {

@@ -120,8 +120,8 @@ pub trait StatsStore: Send + Sync {
     /// writes off (a write in flight computes its sums with the mark it finds after its own
     /// write). Never moves the mark back.
     async fn settle_overdue(&self, now: DateTime<Utc>, limit: i64) -> Result<MarkStep>;
-    /// Intake, resolved and overdue at `now` counted straight from the cases (one pass over
-    /// the raw rows), not from the sums: what the benchmark sets beside the figures, and a
+    /// Intake, resolved and overdue at `now` counted straight from the cases (each from an
+    /// index over the raw rows), not from the sums: what the benchmark sets beside the figures, and a
     /// second opinion.
     async fn recount_figures(&self, area_path: &str, from: DateTime<Utc>, before: DateTime<Utc>, now: DateTime<Utc>) -> Result<RawFigures>;
     /// Recounts the sums of every area in the subtree at `area_path` from its cases in one

@@ -227,6 +227,11 @@ async fn check_overdue(s: &dyn Store, cases: &[Case], at: chrono::DateTime<Utc>,
         let settled: i64 = got.sums.iter().map(|x| x.counters[idx("overdue_settled")]).sum();
         assert!(got.sums.iter().all(|x| x.area_code == code), "{db}: the detail is the area's own");
         assert_eq!(settled + unsettled(path), direct(path), "{db} seed {seed}: overdue at {at} in {path}");
+        // The benchmark's second opinion, counted from the cases alone, says the same.
+        let raw = s.recount_figures(path, q.taken_in_from, q.taken_in_before, at).await.unwrap();
+        let own: i64 = got.sums.iter().map(|x| x.counters[idx("intake")]).sum();
+        let own_resolved: i64 = got.sums.iter().map(|x| x.counters[idx("resolved")]).sum();
+        assert_eq!((raw.intake, raw.resolved, raw.overdue), (own, own_resolved, direct(path)), "{db} seed {seed}: recount of {path} at {at}");
         let kept = |c: &&Case| c.outcome != Some(Outcome::Duplicate);
         for (child_code, child_path) in children {
             // CHILD_COUNTERS: intake, resolved, overdue_settled.
