@@ -1,6 +1,6 @@
 //! The figures' half of the store (`StatsStore`), for both backends: sums kept current inside
 //! the write transactions of cases (`apply_stats_in`; day and month rows in `case_stats`, year
-//! rows in `case_stats_years`), read back for any area × period, and
+//! rows in `case_stats_years`, area totals of months and years in `case_totals`), read back for any area × period, and
 //! recounted from raw records to prove them (`verify_case_stats`, `rebuild_case_stats`).
 
 macro_rules! impl_stats_store {
@@ -12,12 +12,20 @@ macro_rules! impl_stats_store {
             pub(super) static COLUMNS: LazyLock<String> = LazyLock::new(|| COUNTERS.join(", "));
             fn add_on_conflict(table: &str) -> String {
                 let sets: Vec<String> = COUNTERS.iter().map(|c| format!("{c} = {table}.{c} + excluded.{c}")).collect();
-                format!(" ON CONFLICT (area_code, grain, period, kind, category) DO UPDATE SET {}", sets.join(", "))
+                format!(" ON CONFLICT ({}) DO UPDATE SET {}", key_of(table), sets.join(", "))
             }
-            pub(super) static ADD_ON_CONFLICT: LazyLock<[String; 2]> = LazyLock::new(|| TABLES.map(add_on_conflict));
+            pub(super) static ADD_ON_CONFLICT: LazyLock<[String; 3]> = LazyLock::new(|| ALL_TABLES.map(add_on_conflict));
             /// Day and month sums live in `case_stats`, year sums in `case_stats_years` (same
             /// columns; see migration 0018).
             pub(super) const TABLES: [&str; 2] = ["case_stats", "case_stats_years"];
+            /// Area totals of months and years (migration 0021): no kind or category in the key.
+            pub(super) const TOTALS: &str = "case_totals";
+            pub(super) const ALL_TABLES: [&str; 3] = [TABLES[0], TABLES[1], TOTALS];
+
+            /// The key columns of a table of sums.
+            pub(super) fn key_of(table: &str) -> &'static str {
+                if table == TOTALS { "area_code, grain, period" } else { "area_code, grain, period, kind, category" }
+            }
 
             pub(super) fn table_of(grain: fengqiao_domain::rules::case_stats::Grain) -> usize {
                 usize::from(grain == fengqiao_domain::rules::case_stats::Grain::Year)
@@ -29,13 +37,15 @@ macro_rules! impl_stats_store {
         /// Rows per upsert: 39 binds a row, under both backends' limits.
         const STATS_ROWS_PER_UPSERT: usize = 500;
 
-        /// Adds a delta to the stored sums, in the caller's transaction.
+        /// Adds a delta to the stored sums and to the area totals, in the caller's transaction.
         async fn apply_stats_in(conn: &mut $conn, delta: &fengqiao_domain::rules::case_stats::StatsDelta) -> Result<(), sqlx::Error> {
             for (t, table) in stats_sql::TABLES.iter().enumerate() {
                 let rows: Vec<_> = delta.rows.iter().filter(|(k, _)| stats_sql::table_of(k.grain) == t).collect();
                 upsert_stats_in(&mut *conn, table, &stats_sql::ADD_ON_CONFLICT[t], &rows).await?;
             }
-            Ok(())
+            let totals = fengqiao_domain::rules::case_stats::area_totals(&delta.rows);
+            let rows: Vec<_> = totals.iter().collect();
+            upsert_stats_in(&mut *conn, stats_sql::TOTALS, &stats_sql::ADD_ON_CONFLICT[2], &rows).await
         }
 
         /// Open cases, in the words of the partial index `cases_open_by_deadline` (so the
@@ -61,13 +71,18 @@ macro_rules! impl_stats_store {
             on_conflict: &str,
             rows: &[(&fengqiao_domain::rules::case_stats::StatsKey, &fengqiao_domain::rules::case_stats::Counters)],
         ) -> Result<(), sqlx::Error> {
+            let totals = table == stats_sql::TOTALS;
             for chunk in rows.chunks(STATS_ROWS_PER_UPSERT) {
                 let mut q = sqlx::QueryBuilder::<<$conn as sqlx::Connection>::Database>::new(format!(
-                    "INSERT INTO {table} (area_code, grain, period, kind, category, {}) ",
+                    "INSERT INTO {table} ({}, {}) ",
+                    stats_sql::key_of(table),
                     *stats_sql::COLUMNS
                 ));
                 q.push_values(chunk, |mut b, (k, v)| {
-                    b.push_bind(&k.area_code).push_bind(k.grain.as_str()).push_bind(k.period.to_string()).push_bind(&k.kind).push_bind(&k.category);
+                    b.push_bind(&k.area_code).push_bind(k.grain.as_str()).push_bind(k.period.to_string());
+                    if !totals {
+                        b.push_bind(&k.kind).push_bind(&k.category);
+                    }
                     for x in v.iter() {
                         b.push_bind(*x);
                     }
@@ -87,11 +102,13 @@ macro_rules! impl_stats_store {
             let moves = old.iter().filter(|c| !new.contains(c)).map(|c| (*c, -1)).chain(new.iter().filter(|c| !old.contains(c)).map(|c| (*c, 1)));
             for (ancestor, sign) in moves {
                 let signed: Vec<String> = fengqiao_domain::rules::case_stats::COUNTERS.iter().map(|c| format!("{sign} * {c}")).collect();
-                for (table, conflict) in stats_sql::TABLES.iter().zip(stats_sql::ADD_ON_CONFLICT.iter()) {
+                for (table, conflict) in stats_sql::ALL_TABLES.iter().zip(stats_sql::ADD_ON_CONFLICT.iter()) {
+                    let key = stats_sql::key_of(table);
+                    let rest = key.strip_prefix("area_code, ").expect("every key begins with the area");
                     // `WHERE true` tells SQLite's parser the ON CONFLICT belongs to the INSERT.
                     let sql = format!(
-                        "INSERT INTO {table} (area_code, grain, period, kind, category, {cols}) \
-                         SELECT $1, grain, period, kind, category, {signed} FROM {table} WHERE area_code = $2 AND true{conflict}",
+                        "INSERT INTO {table} ({key}, {cols}) \
+                         SELECT $1, {rest}, {signed} FROM {table} WHERE area_code = $2 AND true{conflict}",
                         cols = *stats_sql::COLUMNS,
                         signed = signed.join(", "),
                     );
@@ -175,10 +192,20 @@ macro_rules! impl_stats_store {
             }
 
             async fn finish(conn: &mut $conn, code: &str, sums: &Sums, rebuild: bool, check: &mut fengqiao_domain::ports::StatsCheck) -> Result<(), sqlx::Error> {
-                let stored = sqlx::query("SELECT * FROM case_stats WHERE area_code = $1 UNION ALL SELECT * FROM case_stats_years WHERE area_code = $1")
-                    .bind(code)
-                    .fetch_all(&mut *conn)
-                    .await?;
+                let cols = &*stats_sql::COLUMNS;
+                let all = fengqiao_domain::rules::case_stats::ALL;
+                let stored = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT area_code, grain, period, kind, category, {cols} FROM case_stats WHERE area_code = $1 \
+                     UNION ALL SELECT area_code, grain, period, kind, category, {cols} FROM case_stats_years WHERE area_code = $1 \
+                     UNION ALL SELECT area_code, grain, period, '{all}' AS kind, '{all}' AS category, {cols} FROM case_totals WHERE area_code = $1"
+                )))
+                .bind(code)
+                .fetch_all(&mut *conn)
+                .await?;
+                // What the stored rows must be: the recount and the totals it adds up to.
+                let mut sums = sums.clone();
+                sums.extend(fengqiao_domain::rules::case_stats::area_totals(&sums));
+                let sums = &sums;
                 let mut stored_map: Sums = BTreeMap::new();
                 for r in &stored {
                     let (k, v) = stats_key_of(r)?;
@@ -198,10 +225,12 @@ macro_rules! impl_stats_store {
                     }
                 }
                 if rebuild {
-                    for table in stats_sql::TABLES {
+                    for table in stats_sql::ALL_TABLES {
                         sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE area_code = $1"))).bind(code).execute(&mut *conn).await?;
                     }
-                    apply_stats_in(&mut *conn, &StatsDelta { rows: sums.clone() }).await?;
+                    // The detailed rows only: apply_stats_in adds their totals.
+                    let detailed = sums.iter().filter(|(k, _)| k.kind != all).map(|(k, v)| (k.clone(), *v)).collect();
+                    apply_stats_in(&mut *conn, &StatsDelta { rows: detailed }).await?;
                 }
                 Ok(())
             }
@@ -243,15 +272,20 @@ macro_rules! impl_stats_store {
 
         /// `f`'s stretches of rows, one SELECT of `columns` per period range, so each reads its
         /// own stretch of the primary key (area, grain, period); with the ranges ORed in one
-        /// WHERE, SQLite used only the area and read every day row the area ever had.
-        fn push_ranged(q: &mut sqlx::QueryBuilder<<$conn as sqlx::Connection>::Database>, f: &fengqiao_domain::ports::StatsFilter, columns: &str) {
+        /// WHERE, SQLite used only the area and read every day row the area ever had. `by_area`
+        /// selects the area and the columns only, and then, with no kind or category asked for,
+        /// reads months and years from the area totals.
+        fn push_ranged(q: &mut sqlx::QueryBuilder<<$conn as sqlx::Connection>::Database>, f: &fengqiao_domain::ports::StatsFilter, columns: &str, by_area: bool) {
+            use fengqiao_domain::rules::case_stats::Grain;
+            let totals = by_area && f.kind.is_none() && f.category.is_none();
             q.push("(");
             for (i, r) in f.ranges.iter().enumerate() {
                 if i > 0 {
                     q.push(" UNION ALL ");
                 }
-                let table = stats_sql::TABLES[stats_sql::table_of(r.grain)];
-                q.push(format!("SELECT area_code, kind, category, {columns} FROM {table} WHERE area_code IN ("));
+                let table = if totals && r.grain != Grain::Day { stats_sql::TOTALS } else { stats_sql::TABLES[stats_sql::table_of(r.grain)] };
+                let key = if by_area { "area_code" } else { "area_code, kind, category" };
+                q.push(format!("SELECT {key}, {columns} FROM {table} WHERE area_code IN ("));
                 let mut codes = q.separated(", ");
                 for c in &f.area_codes {
                     codes.push_bind(c);
@@ -276,7 +310,7 @@ macro_rules! impl_stats_store {
                 return Ok(Vec::new());
             }
             let mut q = sqlx::QueryBuilder::<<$conn as sqlx::Connection>::Database>::new(format!("SELECT area_code, kind, category, {} FROM ", *stats_sql::SUMS));
-            push_ranged(&mut q, f, &stats_sql::COLUMNS);
+            push_ranged(&mut q, f, &stats_sql::COLUMNS, false);
             q.push(" GROUP BY area_code, kind, category");
             let rows = q.build().fetch_all(&mut *conn).await?;
             rows.iter()
@@ -291,7 +325,8 @@ macro_rules! impl_stats_store {
         }
 
         /// Reading a column costs SQLite far more than skipping a row: a child area's three
-        /// counters summed alone took a district's quarter from 9.6 to 0.5 ms (1,246 rows).
+        /// counters summed alone took a district's quarter from 9.6 to 0.5 ms (1,246 rows). Whole
+        /// months and years come from the area totals unless a kind or category is asked for.
         async fn sum_totals_in(conn: &mut $conn, f: &fengqiao_domain::ports::StatsFilter, counters: &[&str]) -> Result<Vec<fengqiao_domain::ports::AreaTotals>, sqlx::Error> {
             use sqlx::Row;
             if f.area_codes.is_empty() || f.ranges.is_empty() || counters.is_empty() {
@@ -303,7 +338,7 @@ macro_rules! impl_stats_store {
             }
             let sums: Vec<String> = counters.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}")).collect();
             let mut q = sqlx::QueryBuilder::<<$conn as sqlx::Connection>::Database>::new(format!("SELECT area_code, {} FROM ", sums.join(", ")));
-            push_ranged(&mut q, f, &counters.join(", "));
+            push_ranged(&mut q, f, &counters.join(", "), true);
             q.push(" GROUP BY area_code");
             let rows = q.build().fetch_all(&mut *conn).await?;
             rows.iter()

@@ -8,6 +8,11 @@
 //! are whole years from the year rows, whole months of the ragged years from the month rows,
 //! and the ragged ends from the day rows.
 //!
+//! Each month and year row is also summed over kinds and categories into an area total
+//! (`area_totals`, kept by the store beside the detailed rows): what a child area's row, a trend
+//! step or the map shows needs no breakdown, and a community's month has some thirty kind and
+//! category rows against one total.
+//!
 //! Definitions (as in the README): intake = cases taken in during the period; resolved = of
 //! those, the ones whose conclusion now stands as resolved by agreement or otherwise;
 //! resolution rate = resolved ÷ intake. A case closed as a duplicate of another (重复件) is in
@@ -73,6 +78,25 @@ pub const N: usize = COUNTERS.len();
 
 /// What a child area's row of the figures shows (read without the kind and category breakdown).
 pub const CHILD_COUNTERS: [&str; 3] = ["intake", "resolved", "overdue_settled"];
+
+/// The kind and category of an area total's key: every kind, every category.
+pub const ALL: &str = "*";
+
+/// The month and year rows of `rows` summed over kinds and categories, keyed by area, grain
+/// and period with `ALL` for kind and category. Day rows have no totals: a ragged end is a few
+/// days, and a day's rows are few. Rows that sum to nothing are left out.
+pub fn area_totals(rows: &std::collections::BTreeMap<StatsKey, Counters>) -> std::collections::BTreeMap<StatsKey, Counters> {
+    let mut totals = std::collections::BTreeMap::new();
+    for (k, v) in rows.iter().filter(|(k, _)| k.grain != Grain::Day) {
+        let key = StatsKey { area_code: k.area_code.clone(), grain: k.grain, period: k.period, kind: ALL.into(), category: ALL.into() };
+        let row: &mut Counters = totals.entry(key).or_insert([0; N]);
+        for (r, x) in row.iter_mut().zip(v) {
+            *r += x;
+        }
+    }
+    totals.retain(|_, v| v.iter().any(|x| *x != 0));
+    totals
+}
 
 /// The overdue mark of a store that never moved it: no deadline is that old, so nothing is settled.
 pub fn nothing_settled() -> DateTime<Utc> {
@@ -329,6 +353,31 @@ mod tests {
         let mut none = StatsDelta::default();
         none.move_mark(&c, deadline + chrono::Duration::hours(1), deadline + chrono::Duration::hours(2));
         assert!(none.is_empty(), "a case already settled is not added twice");
+    }
+
+    #[test]
+    fn area_totals_sum_months_and_years_over_kinds_and_categories() {
+        use crate::model::case::CaseKind;
+        use crate::model::{AreaLevel, Role};
+        use crate::rules::workflow::fixtures::{DISTRICT, area, person, reported};
+        let district = area(DISTRICT, AreaLevel::District);
+        let admin = person(Role::SystemAdmin, "/", "admin");
+        let dispute = reported(CaseKind::Dispute, &district, &admin);
+        let demand = reported(CaseKind::Demand, &district, &admin);
+        let mut d = StatsDelta::default();
+        d.add_case(&dispute, 1, nothing_settled());
+        d.add_case(&demand, 1, nothing_settled());
+        let totals = area_totals(&d.rows);
+        // Two ancestors, month and year; no day rows.
+        assert_eq!(totals.len(), 2 * 2, "{totals:?}");
+        for (k, v) in &totals {
+            assert!(k.grain != Grain::Day && k.kind == ALL && k.category == ALL, "{k:?}");
+            assert_eq!(v[idx("intake")], 2, "both kinds in one total");
+        }
+        // A change of kind moves nothing in the totals.
+        let mut moved = demand.clone();
+        moved.kind = CaseKind::Dispute;
+        assert!(area_totals(&StatsDelta::transition(&demand, &moved, nothing_settled()).rows).is_empty());
     }
 
     #[test]

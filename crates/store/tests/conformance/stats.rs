@@ -168,6 +168,13 @@ async fn sums_equal_a_recount_after_random_workloads() {
                     // The same through the totals, which read only the named columns.
                     let totals = s.sum_case_totals(&StatsFilter { area_codes: vec![code.into()], ranges: fengqiao_domain::services::stats::ranges(from, until - chrono::Days::new(1)), kind: None, category: None }, &["resolved", "intake"]).await.unwrap();
                     assert_eq!(totals.iter().map(|t| (t.area_code.as_str(), t.values.clone())).collect::<Vec<_>>(), [(code, vec![got("resolved"), got("intake")])], "{}", db.name);
+                    // With a kind the totals cannot serve (they hold every kind): the detailed rows do.
+                    let disputes = |f: &StatsFilter| StatsFilter { kind: Some("dispute".into()), ..f.clone() };
+                    let all = StatsFilter { area_codes: vec![code.into()], ranges: fengqiao_domain::services::stats::ranges(from, until - chrono::Days::new(1)), kind: None, category: None };
+                    let detailed: i64 = s.sum_case_stats(&disputes(&all)).await.unwrap().iter().map(|x| x.counters[idx("intake")]).sum();
+                    let of_kind = s.sum_case_totals(&disputes(&all), &["intake"]).await.unwrap();
+                    assert_eq!(of_kind.iter().map(|t| t.values[0]).sum::<i64>(), detailed, "{} {code}: one kind", db.name);
+                    assert_eq!(detailed, inside.iter().filter(|c| c.kind.as_str() == "dispute").count() as i64, "{} {code}", db.name);
                 }
             }
 
@@ -190,14 +197,21 @@ async fn sums_equal_a_recount_after_random_workloads() {
             let f = StatsFilter { area_codes: vec!["1501".into()], ranges: fengqiao_domain::services::stats::ranges(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(), NaiveDate::from_ymd_opt(2024, 12, 31).unwrap()), kind: None, category: None };
             assert!(s.sum_case_totals(&f, &["intake) FROM cases; --"]).await.is_err(), "{}", db.name);
 
-            // A rebuild of sums that were damaged below the application repairs them.
-            damage(&db).await;
-            let broken = s.verify_case_stats(&t[0].path).await.unwrap();
-            assert!(!broken.differences.is_empty(), "{}: the damage is seen", db.name);
-            let rebuilt = s.rebuild_case_stats(&t[0].path).await.unwrap();
-            assert_eq!(rebuilt.differences.len(), broken.differences.len(), "{}", db.name);
-            let after = s.verify_case_stats(&t[0].path).await.unwrap();
-            assert!(after.differences.is_empty(), "{}: {:?}", db.name, after.differences.first());
+            // A rebuild of sums that were damaged below the application repairs them: a detailed
+            // row, and an area total.
+            for sql in [DAMAGE_DAY_ROW, DAMAGE_TOTAL] {
+                damage(&db, sql).await;
+                let broken = s.verify_case_stats(&t[0].path).await.unwrap();
+                assert!(!broken.differences.is_empty(), "{}: the damage is seen ({sql})", db.name);
+                let rebuilt = s.rebuild_case_stats(&t[0].path).await.unwrap();
+                assert_eq!(rebuilt.differences.len(), broken.differences.len(), "{}", db.name);
+                let after = s.verify_case_stats(&t[0].path).await.unwrap();
+                assert!(after.differences.is_empty(), "{}: {:?}", db.name, after.differences.first());
+            }
+            let c = NaiveDate::from_ymd_opt;
+            let year = StatsFilter { area_codes: vec!["150103".into()], ranges: fengqiao_domain::services::stats::ranges(c(2024, 1, 1).unwrap(), c(2024, 12, 31).unwrap()), kind: None, category: None };
+            let detailed: i64 = s.sum_case_stats(&year).await.unwrap().iter().map(|x| x.counters[idx("intake")]).sum();
+            assert_eq!(s.sum_case_totals(&year, &["intake"]).await.unwrap()[0].values[0], detailed, "{}: the rebuilt totals add up", db.name);
         }
     }
 }
@@ -246,10 +260,13 @@ async fn check_overdue(s: &dyn Store, cases: &[Case], at: chrono::DateTime<Utc>,
 }
 
 /// Subtracts one intake from one of 回民区's stored day rows, as a stray SQL edit would.
-async fn damage(db: &testing::TestDb) {
-    use sqlx::Connection;
-    let sql = "UPDATE case_stats SET intake = intake - 1 WHERE area_code = '150103' AND grain = 'day' \
+const DAMAGE_DAY_ROW: &str = "UPDATE case_stats SET intake = intake - 1 WHERE area_code = '150103' AND grain = 'day' \
                AND period = (SELECT MIN(period) FROM case_stats WHERE area_code = '150103' AND grain = 'day')";
+/// Adds one to 回民区's area total of 2024.
+const DAMAGE_TOTAL: &str = "UPDATE case_totals SET intake = intake + 1 WHERE area_code = '150103' AND grain = 'year' AND period = '2024-01-01'";
+
+async fn damage(db: &testing::TestDb, sql: &'static str) {
+    use sqlx::Connection;
     match &db.url {
         Some(url) => {
             let mut c = sqlx::PgConnection::connect(url).await.unwrap();

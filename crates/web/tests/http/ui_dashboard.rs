@@ -155,9 +155,12 @@ async fn out_of_scope_areas_are_404_and_bad_periods_are_explained() {
             assert!(html.contains("role=\"alert\"") && html.contains(says), "{query}: {html}");
             assert!(html.contains("class=\"filters dash-picker\"") && !html.contains("data-tile="), "the picker to correct it, no figures");
         }
-        // What was typed comes back in the form.
-        let html = b.get(app.url("/dashboard?period=custom&from=2024-12-31&to=2024-01-01")).send().await.unwrap().text().await.unwrap();
-        assert!(html.contains("name=\"from\" value=\"2024-12-31\""));
+        // What was typed comes back in the form, as a custom period even when the link named none.
+        for query in ["period=custom&from=2024-12-31&to=2024-01-01", "from=2024-12-31&to=2024-01-01"] {
+            let html = b.get(app.url(&format!("/dashboard?{query}"))).send().await.unwrap().text().await.unwrap();
+            assert!(html.contains("name=\"from\" value=\"2024-12-31\""), "{query}");
+            assert!(html.contains("<option value=\"custom\" selected>") && !html.contains("<option value=\"month\" selected>"), "{query}: {html}");
+        }
         // No question at all: one's own area, this year to date.
         let r = b.get(app.url("/dashboard")).send().await.unwrap();
         assert_eq!(r.status(), 200);

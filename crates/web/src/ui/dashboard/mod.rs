@@ -105,7 +105,8 @@ async fn load(state: &AppState, l: Lang, c: &PageCaller, q: &DashQuery) -> Resul
     let children = s.area_children(&c.actor, area.code.as_str(), false).await?;
     let mut picker = Picker {
         area: area.code.to_string(),
-        preset: q.period.clone().unwrap_or_default(),
+        // A refused form shows again what was asked for: typed dates are 自定义, not the first choice.
+        preset: period::preset_of(q.period.as_deref(), q.from.as_deref(), q.to.as_deref()).unwrap_or_default().to_string(),
         from: q.from.clone().unwrap_or_default(),
         to: q.to.clone().unwrap_or_default(),
         kind: q.kind.clone().unwrap_or_default(),

@@ -26,24 +26,32 @@ fn date(field: &'static str, text: Option<&str>) -> Result<Option<NaiveDate>, Do
     }
 }
 
+/// Which of `PRESETS` the picker's fields name, whether or not their dates are good: the
+/// choice a refused form shows again. Dates without a name are a custom period; nothing at
+/// all is this year to date; an unknown name is none of them.
+pub fn preset_of(preset: Option<&str>, from: Option<&str>, to: Option<&str>) -> Option<&'static str> {
+    let typed = |t: Option<&str>| t.is_some_and(|t| !t.trim().is_empty());
+    match preset.map(str::trim).unwrap_or("") {
+        "" if typed(from) || typed(to) => Some("custom"),
+        "" => Some("year"),
+        name => PRESETS.iter().copied().find(|p| *p == name),
+    }
+}
+
 /// A named period ends today, so "this month" on the 5th is five days, as an office reads it.
 pub fn parse(preset: Option<&str>, from: Option<&str>, to: Option<&str>, today: NaiveDate) -> Result<Period, DomainError> {
-    let typed = |preset| -> Result<Period, DomainError> { Ok(Period { preset, from: date("from", from)?, to: date("to", to)? }) };
     let first = |y, m| NaiveDate::from_ymd_opt(y, m, 1).expect("the first of a month exists");
     let named = |preset, from: NaiveDate, to: NaiveDate| Ok(Period { preset, from: Some(from), to: Some(to) });
-    match preset.map(str::trim).unwrap_or("") {
-        "month" => named("month", first(today.year(), today.month()), today),
-        "quarter" => named("quarter", first(today.year(), (today.month0() / 3) * 3 + 1), today),
-        "year" => named("year", first(today.year(), 1), today),
-        "last-year" => {
+    match preset_of(preset, from, to) {
+        Some("month") => named("month", first(today.year(), today.month()), today),
+        Some("quarter") => named("quarter", first(today.year(), (today.month0() / 3) * 3 + 1), today),
+        Some("year") => named("year", first(today.year(), 1), today),
+        Some("last-year") => {
             let start = first(today.year() - 1, 1);
             named("last-year", start, start.checked_add_months(Months::new(12)).expect("in range") - Days::new(1))
         }
-        // Dates without a name are a custom period; nothing at all is this year to date.
-        "custom" => typed("custom"),
-        "" if from.is_some_and(|f| !f.trim().is_empty()) || to.is_some_and(|t| !t.trim().is_empty()) => typed("custom"),
-        "" => named("year", first(today.year(), 1), today),
-        _ => Err(DomainError::invalid("period", "error-dashboard-period")),
+        Some(_) => Ok(Period { preset: "custom", from: date("from", from)?, to: date("to", to)? }),
+        None => Err(DomainError::invalid("period", "error-dashboard-period")),
     }
 }
 
@@ -94,5 +102,13 @@ mod tests {
         let e = parse(Some("custom"), Some("2024-13-01"), None, today).unwrap_err();
         assert!(matches!(e, DomainError::Invalid { field: "from", .. }), "{e:?}");
         assert!(parse(Some("decade"), None, None, today).is_err());
+    }
+
+    #[test]
+    fn a_refused_form_names_the_period_it_asked_for() {
+        assert_eq!(preset_of(None, Some("2024-12-31"), Some("2024-01-01")), Some("custom"));
+        assert_eq!(preset_of(Some(""), None, Some(" ")), Some("year"));
+        assert_eq!(preset_of(Some("last-year"), Some("2024-13-01"), None), Some("last-year"));
+        assert_eq!(preset_of(Some("decade"), None, None), None);
     }
 }
