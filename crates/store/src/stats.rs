@@ -203,9 +203,8 @@ macro_rules! impl_stats_store {
                 .fetch_all(&mut *conn)
                 .await?;
                 // What the stored rows must be: the recount and the totals it adds up to.
-                let mut sums = sums.clone();
-                sums.extend(fengqiao_domain::rules::case_stats::area_totals(&sums));
-                let sums = &sums;
+                let mut expected = fengqiao_domain::rules::case_stats::area_totals(sums);
+                expected.extend(sums.iter().map(|(k, v)| (k.clone(), *v)));
                 let mut stored_map: Sums = BTreeMap::new();
                 for r in &stored {
                     let (k, v) = stats_key_of(r)?;
@@ -213,14 +212,14 @@ macro_rules! impl_stats_store {
                 }
                 check.rows += stored_map.len() as u64;
                 let zero = [0i64; fengqiao_domain::rules::case_stats::N];
-                for (k, v) in sums {
+                for (k, v) in &expected {
                     let s = stored_map.get(k).unwrap_or(&zero);
                     if s != v {
                         check.differences.push(fengqiao_domain::ports::StatsDifference { key: k.clone(), stored: *s, recounted: *v });
                     }
                 }
                 for (k, s) in &stored_map {
-                    if !sums.contains_key(k) && s.iter().any(|x| *x != 0) {
+                    if !expected.contains_key(k) && s.iter().any(|x| *x != 0) {
                         check.differences.push(fengqiao_domain::ports::StatsDifference { key: k.clone(), stored: *s, recounted: zero });
                     }
                 }
@@ -228,9 +227,8 @@ macro_rules! impl_stats_store {
                     for table in stats_sql::ALL_TABLES {
                         sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE area_code = $1"))).bind(code).execute(&mut *conn).await?;
                     }
-                    // The detailed rows only: apply_stats_in adds their totals.
-                    let detailed = sums.iter().filter(|(k, _)| k.kind != all).map(|(k, v)| (k.clone(), *v)).collect();
-                    apply_stats_in(&mut *conn, &StatsDelta { rows: detailed }).await?;
+                    // The recount's detailed rows: apply_stats_in adds their totals.
+                    apply_stats_in(&mut *conn, &StatsDelta { rows: sums.clone() }).await?;
                 }
                 Ok(())
             }

@@ -175,6 +175,15 @@ async fn sums_equal_a_recount_after_random_workloads() {
                     let of_kind = s.sum_case_totals(&disputes(&all), &["intake"]).await.unwrap();
                     assert_eq!(of_kind.iter().map(|t| t.values[0]).sum::<i64>(), detailed, "{} {code}: one kind", db.name);
                     assert_eq!(detailed, inside.iter().filter(|c| c.kind.as_str() == "dispute").count() as i64, "{} {code}", db.name);
+                    // And with a category alone (its sub-categories included), the same.
+                    if let Some(first) = inside.first() {
+                        let top = first.category.as_str().split('.').next().unwrap_or_default().to_string();
+                        let of_category = StatsFilter { category: Some(top.clone()), ..all.clone() };
+                        let got: i64 = s.sum_case_totals(&of_category, &["intake"]).await.unwrap().iter().map(|t| t.values[0]).sum();
+                        let direct = inside.iter().filter(|c| c.category.as_str() == top || c.category.as_str().starts_with(&format!("{top}."))).count() as i64;
+                        assert_eq!(got, direct, "{} {code}: category {top}", db.name);
+                        assert!(direct > 0, "{}: the first case's own category counts it", db.name);
+                    }
                 }
             }
 

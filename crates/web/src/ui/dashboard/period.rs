@@ -50,6 +50,7 @@ pub fn parse(preset: Option<&str>, from: Option<&str>, to: Option<&str>, today: 
             let start = first(today.year() - 1, 1);
             named("last-year", start, start.checked_add_months(Months::new(12)).expect("in range") - Days::new(1))
         }
+        // The one preset left: "custom", the typed dates.
         Some(_) => Ok(Period { preset: "custom", from: date("from", from)?, to: date("to", to)? }),
         None => Err(DomainError::invalid("period", "error-dashboard-period")),
     }
