@@ -36,6 +36,10 @@ pub fn cargo() -> std::process::Command {
     let mut cmd =
         std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     cmd.current_dir(root());
+    // `cargo run` hands xtask its own manifest dir; ring's build script watches
+    // that variable, so passing it on would make every switch between
+    // `cargo xtask …` and a plain `cargo build` recompile ring and all above it.
+    cmd.env_remove("CARGO_MANIFEST_DIR");
     cmd
 }
 
