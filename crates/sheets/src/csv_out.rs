@@ -17,12 +17,14 @@ use std::borrow::Cow;
 use std::io::Write;
 
 use crate::error::SheetError;
-use crate::write::Cell;
+use crate::write::{Cell, MinuteText};
 
 pub struct CsvWriter<W: Write> {
     out: W,
     columns: usize,
     rows: usize,
+    /// The record being written, kept between rows for its capacity.
+    line: String,
 }
 
 impl<W: Write> CsvWriter<W> {
@@ -33,6 +35,7 @@ impl<W: Write> CsvWriter<W> {
             out,
             columns: headers.len(),
             rows: 0,
+            line: String::new(),
         };
         let headers: Vec<Cell> = headers.iter().map(|h| Cell::from(*h)).collect();
         writer.write_record(&headers)?;
@@ -62,17 +65,29 @@ impl<W: Write> CsvWriter<W> {
     }
 
     fn write_record(&mut self, cells: &[Cell]) -> Result<(), SheetError> {
-        let mut line = String::new();
+        use std::fmt::Write as _;
+        let line = &mut self.line;
+        line.clear();
         for (i, cell) in cells.iter().enumerate() {
             if i > 0 {
                 line.push(',');
             }
             match cell {
-                Cell::Text(text) => push_quoted(&mut line, &guard_csv_text(text)),
-                Cell::Int(n) => line.push_str(&n.to_string()),
-                Cell::Float(x) if x.is_finite() => line.push_str(&x.to_string()),
+                Cell::Text(text) => push_quoted(line, &guard_csv_text(text)),
+                Cell::Label(text) => push_quoted(line, &guard_csv_text(text)),
+                Cell::Minute(t) => {
+                    let _ = write!(line, "{}", MinuteText(t));
+                }
+                Cell::Int(n) => {
+                    let _ = write!(line, "{n}");
+                }
+                Cell::Float(x) if x.is_finite() => {
+                    let _ = write!(line, "{x}");
+                }
                 Cell::Float(_) | Cell::Empty => {}
-                Cell::Date(d) => line.push_str(&d.format("%Y-%m-%d").to_string()),
+                Cell::Date(d) => {
+                    let _ = write!(line, "{}", d.format("%Y-%m-%d"));
+                }
             }
         }
         // Short rows are padded so every record has the header's field count.

@@ -1,6 +1,8 @@
 //! A value in an exported row, and what both writers (XLSX, CSV) need to know of Excel.
 
-use chrono::NaiveDate;
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 
 /// One value in an exported row.
 #[derive(Debug, Clone, PartialEq)]
@@ -8,6 +10,13 @@ pub enum Cell {
     /// Always written as a text cell, so an ID number or a phone number with
     /// a leading zero is never turned into a number by Excel.
     Text(String),
+    /// Text that many rows repeat (a status, a category's name, a place). The XLSX writer
+    /// keeps one copy of each in the workbook's shared strings and has the cells point to it,
+    /// so a million rows do not carry the same words a million times; a reader sees text.
+    Label(Arc<str>),
+    /// A local time shown as text to the minute, `2026-03-01 08:05`: written straight into
+    /// the row, where a formatted `Text` would cost an allocation a cell.
+    Minute(NaiveDateTime),
     Int(i64),
     Float(f64),
     Date(NaiveDate),
@@ -23,6 +32,12 @@ impl From<&str> for Cell {
 impl From<String> for Cell {
     fn from(value: String) -> Self {
         Cell::Text(value)
+    }
+}
+
+impl From<Arc<str>> for Cell {
+    fn from(value: Arc<str>) -> Self {
+        Cell::Label(value)
     }
 }
 
@@ -47,6 +62,16 @@ impl From<NaiveDate> for Cell {
 impl<T: Into<Cell>> From<Option<T>> for Cell {
     fn from(value: Option<T>) -> Self {
         value.map_or(Cell::Empty, Into::into)
+    }
+}
+
+/// `Cell::Minute`'s text; four-digit years, as every date a ledger holds has.
+pub(crate) struct MinuteText<'a>(pub &'a NaiveDateTime);
+
+impl std::fmt::Display for MinuteText<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let t = self.0;
+        write!(f, "{:04}-{:02}-{:02} {:02}:{:02}", t.year(), t.month(), t.day(), t.hour(), t.minute())
     }
 }
 
@@ -123,5 +148,11 @@ mod tests {
     fn option_cells() {
         assert_eq!(Cell::from(None::<&str>), Cell::Empty);
         assert_eq!(Cell::from(Some(5i64)), Cell::Int(5));
+    }
+
+    #[test]
+    fn minutes_are_padded_and_drop_seconds() {
+        let t = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap().and_hms_opt(8, 5, 59).unwrap();
+        assert_eq!(MinuteText(&t).to_string(), "2026-03-01 08:05");
     }
 }

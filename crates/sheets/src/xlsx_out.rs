@@ -8,13 +8,15 @@
 //! carry their sizes after their data (zip data descriptors), which Excel, LibreOffice and
 //! WPS read.
 
+use std::collections::HashMap;
 use std::io::Write;
+use std::sync::Arc;
 
 use zip::write::{SimpleFileOptions, StreamWriter};
 use zip::{CompressionMethod, ZipWriter};
 
 use crate::error::SheetError;
-use crate::write::{Cell, MAX_CELL_CHARS, MAX_EXACT_INT, display_width, sheet_name_for_excel, truncate_chars};
+use crate::write::{Cell, MAX_CELL_CHARS, MinuteText, MAX_EXACT_INT, display_width, sheet_name_for_excel, truncate_chars};
 use crate::xlsx_parts::{self as parts, STYLE_DATE, STYLE_HEADER};
 
 /// Excel's limits: rows per sheet, characters per sheet name.
@@ -30,6 +32,9 @@ const FLUSH_BYTES: usize = 256 * 1024;
 /// ZIP64 sizes, and LibreOffice cannot open a streamed entry that has them. A ledger row takes
 /// about 1.3 KB, so Excel's row limit comes first unless rows are unusually long.
 const MAX_SHEET_BYTES: u64 = 3584 * 1024 * 1024;
+/// Shared strings' XML past which further labels are written into their cells: the table is
+/// held until the end, so a caller that labels unique texts cannot grow it without bound.
+const MAX_SHARED_BYTES: usize = 4 * 1024 * 1024;
 
 /// Writes a workbook of one sheet (more when the rows pass Excel's limit) into `W`.
 /// Never uses ZIP64, so every reader opens it.
@@ -55,6 +60,11 @@ pub struct XlsxWriter<W: Write = Vec<u8>> {
     sampling: bool,
     /// The current sheet's XML not yet compressed.
     xml: Vec<u8>,
+    /// Each label's index in the shared strings, and the shared strings' `<si>` entries.
+    shared: HashMap<Arc<str>, u32>,
+    shared_xml: Vec<u8>,
+    /// Shared strings' XML past which labels go into their cells.
+    shared_bytes: usize,
 }
 
 impl XlsxWriter<Vec<u8>> {
@@ -75,6 +85,13 @@ impl XlsxWriter<Vec<u8>> {
     pub fn with_sheet_bytes(sheet_name: &str, headers: &[&str], bytes: u64) -> Result<Self, SheetError> {
         let mut w = Self::new(sheet_name, headers)?;
         w.sheet_bytes = bytes;
+        Ok(w)
+    }
+
+    /// As `new`, with a table of shared strings full after `bytes` instead of 4 MiB, for tests.
+    pub fn with_shared_bytes(sheet_name: &str, headers: &[&str], bytes: usize) -> Result<Self, SheetError> {
+        let mut w = Self::new(sheet_name, headers)?;
+        w.shared_bytes = bytes;
         Ok(w)
     }
 
@@ -109,6 +126,9 @@ impl<W: Write> XlsxWriter<W> {
             widths: headers.iter().map(|h| display_width(h)).collect(),
             sampling: true,
             xml: Vec::with_capacity(FLUSH_BYTES + 64 * 1024),
+            shared: HashMap::new(),
+            shared_xml: Vec::new(),
+            shared_bytes: MAX_SHARED_BYTES,
         })
     }
 
@@ -148,10 +168,17 @@ impl<W: Write> XlsxWriter<W> {
     pub fn finish_into(mut self) -> Result<W, SheetError> {
         self.close_sheet()?;
         let sheets = self.done_sheets.len();
+        let shared = !self.shared.is_empty();
+        if shared {
+            self.zip.start_file("xl/sharedStrings.xml", options()).map_err(zip_error)?;
+            self.zip.write_all(parts::shared_strings_head(self.shared.len()).as_bytes()).map_err(io_error)?;
+            self.zip.write_all(&self.shared_xml).map_err(io_error)?;
+            self.zip.write_all(b"</sst>").map_err(io_error)?;
+        }
         for (name, part) in [
             ("xl/workbook.xml", parts::workbook(&self.done_sheets, self.headers.len())),
-            ("xl/_rels/workbook.xml.rels", parts::workbook_rels(sheets)),
-            ("[Content_Types].xml", parts::content_types(sheets)),
+            ("xl/_rels/workbook.xml.rels", parts::workbook_rels(sheets, shared)),
+            ("[Content_Types].xml", parts::content_types(sheets, shared)),
         ] {
             self.zip.start_file(name, options()).map_err(zip_error)?;
             self.zip.write_all(part.as_bytes()).map_err(io_error)?;
@@ -179,7 +206,7 @@ impl<W: Write> XlsxWriter<W> {
         let mut head = parts::sheet_head(index == 0, &widths).into_bytes();
         head.extend_from_slice(b"<row r=\"1\">");
         for (col, h) in self.headers.iter().enumerate() {
-            cell_start(&mut head, &self.letters[col], 1, Some(STYLE_HEADER));
+            cell_start(&mut head, Some((&self.letters[col], 1)), Some(STYLE_HEADER));
             inline_text(&mut head, h);
         }
         head.extend_from_slice(b"</row>");
@@ -216,25 +243,51 @@ impl<W: Write> XlsxWriter<W> {
     fn row_xml(&mut self, cells: &[Cell]) {
         let row = self.next_row;
         self.next_row += 1;
-        let x = &mut self.xml;
+        let (x, mut table) = (&mut self.xml, SharedStrings { index: &mut self.shared, xml: &mut self.shared_xml, limit: self.shared_bytes });
         x.extend_from_slice(b"<row r=\"");
         push_number(x, u64::from(row));
         x.extend_from_slice(b"\">");
+        // The column the next cell takes when its reference is left out.
+        let mut next = 0;
         for (col, cell) in cells.iter().enumerate() {
-            let letters = &self.letters[col];
+            if is_blank(cell) {
+                continue;
+            }
+            // Readers place a cell without a reference right after the one before; only a
+            // cell after a gap says where it stands. That is a fifth of a ledger's XML, which
+            // the compressor would otherwise have to read.
+            let at = (col != next).then(|| (self.letters[col].as_slice(), row));
+            next = col + 1;
             match cell {
-                Cell::Text(text) if text.is_empty() => {}
                 Cell::Text(text) => {
-                    cell_start(x, letters, row, None);
+                    cell_start(x, at, None);
                     inline_text(x, truncate_chars(text, MAX_CELL_CHARS));
+                }
+                Cell::Label(text) => match table.index_of(text) {
+                    Some(i) => {
+                        cell_ref(x, at, None);
+                        x.extend_from_slice(b" t=\"s\"><v>");
+                        push_number(x, u64::from(i));
+                        x.extend_from_slice(b"</v></c>");
+                    }
+                    None => {
+                        cell_start(x, at, None);
+                        inline_text(x, truncate_chars(text, MAX_CELL_CHARS));
+                    }
+                },
+                Cell::Minute(t) => {
+                    cell_start(x, at, None);
+                    x.extend_from_slice(b"<is><t>");
+                    let _ = write!(x, "{}", MinuteText(t));
+                    x.extend_from_slice(b"</t></is></c>");
                 }
                 // Excel rounds integers past 15 digits, so those are kept as text.
                 Cell::Int(n) if n.unsigned_abs() > MAX_EXACT_INT => {
-                    cell_start(x, letters, row, None);
+                    cell_start(x, at, None);
                     inline_text(x, &n.to_string());
                 }
                 Cell::Int(n) => {
-                    number_start(x, letters, row, None);
+                    number_start(x, at, None);
                     if *n < 0 {
                         x.push(b'-');
                     }
@@ -242,7 +295,7 @@ impl<W: Write> XlsxWriter<W> {
                     x.extend_from_slice(b"</v></c>");
                 }
                 Cell::Float(f) if f.is_finite() => {
-                    number_start(x, letters, row, None);
+                    number_start(x, at, None);
                     let _ = write!(x, "{f}");
                     x.extend_from_slice(b"</v></c>");
                 }
@@ -250,11 +303,11 @@ impl<W: Write> XlsxWriter<W> {
                 // Excel's serials begin in 1900 and count a 29 February 1900 that never was;
                 // earlier dates are kept as text rather than shown wrong.
                 Cell::Date(d) if *d < first_true_serial_day() => {
-                    cell_start(x, letters, row, None);
+                    cell_start(x, at, None);
                     inline_text(x, &d.format("%Y-%m-%d").to_string());
                 }
                 Cell::Date(d) => {
-                    number_start(x, letters, row, Some(STYLE_DATE));
+                    number_start(x, at, Some(STYLE_DATE));
                     let serial = d.signed_duration_since(excel_epoch()).num_days();
                     push_number(x, serial.unsigned_abs());
                     x.extend_from_slice(b"</v></c>");
@@ -265,10 +318,38 @@ impl<W: Write> XlsxWriter<W> {
     }
 }
 
+/// The workbook's table of shared strings, as one row's cells add to it.
+struct SharedStrings<'a> {
+    index: &'a mut HashMap<Arc<str>, u32>,
+    xml: &'a mut Vec<u8>,
+    limit: usize,
+}
+
+impl SharedStrings<'_> {
+    /// A label's index, added at its first sighting; `None` once the table is full, and the
+    /// label goes into its cell instead.
+    fn index_of(&mut self, text: &Arc<str>) -> Option<u32> {
+        if let Some(&i) = self.index.get(text) {
+            return Some(i);
+        }
+        if self.xml.len() >= self.limit {
+            return None;
+        }
+        let i = u32::try_from(self.index.len()).ok()?;
+        self.xml.extend_from_slice(b"<si>");
+        text_element(self.xml, truncate_chars(text, MAX_CELL_CHARS));
+        self.xml.extend_from_slice(b"</si>");
+        self.index.insert(text.clone(), i);
+        Some(i)
+    }
+}
+
 fn options() -> SimpleFileOptions {
-    // Deflating the sheet's XML is a large export's biggest single cost; level 3 is about 1.4
-    // times as fast as the default 6 for files some 6% larger.
-    SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).compression_level(Some(3))
+    // Compressing the sheet's XML is a large export's biggest single cost. Level 2 is zlib-ng's
+    // greedy matcher: on the ledger it took about a sixth less time than level 3 for files 7% larger;
+    // level 1 (its "quick" matcher) was slower still overall, as its far larger output costs more
+    // to checksum, copy and send than it saves (BENCHMARKS.md, seventh and eighth sessions).
+    SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).compression_level(Some(2))
 }
 
 /// Day 0 of Excel's date serials (1900 system, counting its phantom 29 February 1900).
@@ -284,6 +365,8 @@ fn first_true_serial_day() -> chrono::NaiveDate {
 fn cell_width(cell: &Cell) -> usize {
     match cell {
         Cell::Text(t) => display_width(t),
+        Cell::Label(t) => display_width(t),
+        Cell::Minute(_) => 16,
         Cell::Int(n) => n.to_string().len(),
         Cell::Float(f) if f.is_finite() => f.to_string().len().min(12),
         Cell::Float(_) | Cell::Empty => 0,
@@ -291,11 +374,15 @@ fn cell_width(cell: &Cell) -> usize {
     }
 }
 
-fn cell_ref(x: &mut Vec<u8>, letters: &[u8], row: u32, style: Option<u8>) {
-    x.extend_from_slice(b"<c r=\"");
-    x.extend_from_slice(letters);
-    push_number(x, u64::from(row));
-    x.push(b'"');
+/// A cell's start: its reference when `at` gives one (column letters and row), its style.
+fn cell_ref(x: &mut Vec<u8>, at: Option<(&[u8], u32)>, style: Option<u8>) {
+    x.extend_from_slice(b"<c");
+    if let Some((letters, row)) = at {
+        x.extend_from_slice(b" r=\"");
+        x.extend_from_slice(letters);
+        push_number(x, u64::from(row));
+        x.push(b'"');
+    }
     if let Some(s) = style {
         x.extend_from_slice(b" s=\"");
         push_number(x, u64::from(s));
@@ -303,22 +390,40 @@ fn cell_ref(x: &mut Vec<u8>, letters: &[u8], row: u32, style: Option<u8>) {
     }
 }
 
-fn cell_start(x: &mut Vec<u8>, letters: &[u8], row: u32, style: Option<u8>) {
-    cell_ref(x, letters, row, style);
+fn cell_start(x: &mut Vec<u8>, at: Option<(&[u8], u32)>, style: Option<u8>) {
+    cell_ref(x, at, style);
     x.extend_from_slice(b" t=\"inlineStr\">");
 }
 
-fn number_start(x: &mut Vec<u8>, letters: &[u8], row: u32, style: Option<u8>) {
-    cell_ref(x, letters, row, style);
+fn number_start(x: &mut Vec<u8>, at: Option<(&[u8], u32)>, style: Option<u8>) {
+    cell_ref(x, at, style);
     x.extend_from_slice(b"><v>");
 }
 
-/// The rest of an inline text cell; spaces at either end kept.
+/// A cell that writes nothing: empty text, a missing or non-finite number.
+fn is_blank(cell: &Cell) -> bool {
+    match cell {
+        Cell::Text(t) => t.is_empty(),
+        Cell::Label(t) => t.is_empty(),
+        Cell::Float(f) => !f.is_finite(),
+        Cell::Empty => true,
+        Cell::Int(_) | Cell::Minute(_) | Cell::Date(_) => false,
+    }
+}
+
+/// The rest of an inline text cell.
 fn inline_text(x: &mut Vec<u8>, text: &str) {
+    x.extend_from_slice(b"<is>");
+    text_element(x, text);
+    x.extend_from_slice(b"</is></c>");
+}
+
+/// A `<t>` element, in a cell or in the shared strings; spaces at either end kept.
+fn text_element(x: &mut Vec<u8>, text: &str) {
     let keep_spaces = text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace);
-    x.extend_from_slice(if keep_spaces { b"<is><t xml:space=\"preserve\">" } else { b"<is><t>" });
+    x.extend_from_slice(if keep_spaces { b"<t xml:space=\"preserve\">" } else { b"<t>" });
     push_text(x, text);
-    x.extend_from_slice(b"</t></is></c>");
+    x.extend_from_slice(b"</t>");
 }
 
 fn push_number(x: &mut Vec<u8>, mut n: u64) {

@@ -86,16 +86,26 @@ pub fn workbook(sheets: &[(String, u32)], columns: usize) -> String {
     format!("{HEAD}<workbook xmlns=\"{MAIN}\" xmlns:r=\"{REL}\"><bookViews><workbookView/></bookViews><sheets>{list}</sheets>{names}</workbook>")
 }
 
-pub fn workbook_rels(sheets: usize) -> String {
+/// The workbook's parts: its sheets, its styles and, when cells share strings, their table.
+pub fn workbook_rels(sheets: usize, shared_strings: bool) -> String {
     let mut s = format!("{HEAD}<Relationships xmlns=\"{PACKAGE_REL}\">");
     for i in 1..=sheets {
         let _ = write!(s, "<Relationship Id=\"rId{i}\" Type=\"{REL}/worksheet\" Target=\"worksheets/sheet{i}.xml\"/>");
     }
-    let _ = write!(s, "<Relationship Id=\"rId{}\" Type=\"{REL}/styles\" Target=\"styles.xml\"/></Relationships>", sheets + 1);
+    let _ = write!(s, "<Relationship Id=\"rId{}\" Type=\"{REL}/styles\" Target=\"styles.xml\"/>", sheets + 1);
+    if shared_strings {
+        let _ = write!(s, "<Relationship Id=\"rId{}\" Type=\"{REL}/sharedStrings\" Target=\"sharedStrings.xml\"/>", sheets + 2);
+    }
+    s.push_str("</Relationships>");
     s
 }
 
-pub fn content_types(sheets: usize) -> String {
+/// The start of the shared strings, before their `unique` `<si>` entries and `</sst>`.
+pub fn shared_strings_head(unique: usize) -> String {
+    format!("{HEAD}<sst xmlns=\"{MAIN}\" uniqueCount=\"{unique}\">")
+}
+
+pub fn content_types(sheets: usize, shared_strings: bool) -> String {
     let ct = "application/vnd.openxmlformats-officedocument.spreadsheetml";
     let mut s = format!(
         "{HEAD}<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
@@ -106,6 +116,9 @@ pub fn content_types(sheets: usize) -> String {
     );
     for i in 1..=sheets {
         let _ = write!(s, "<Override PartName=\"/xl/worksheets/sheet{i}.xml\" ContentType=\"{ct}.worksheet+xml\"/>");
+    }
+    if shared_strings {
+        let _ = write!(s, "<Override PartName=\"/xl/sharedStrings.xml\" ContentType=\"{ct}.sharedStrings+xml\"/>");
     }
     s.push_str("</Types>");
     s

@@ -197,3 +197,65 @@ fn dates_before_excels_calendar_stay_text_and_later_ones_are_dates() {
     assert!(matches!(cells[0], Data::String(_)) && matches!(cells[1], Data::String(_)), "{cells:?}");
     assert!(matches!(cells[2], Data::DateTime(_)) && matches!(cells[3], Data::DateTime(_)), "{cells:?}");
 }
+
+#[test]
+fn labels_are_shared_once_and_read_back_as_text() {
+    use calamine::{Data, Reader, Xlsx};
+    use std::sync::Arc;
+    let done: Arc<str> = "已化解".into();
+    let open: Arc<str> = " 办理中 ".into();
+    let odd: Arc<str> = "a<b>&\u{7}_x0041_".into();
+    let t = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap().and_hms_opt(8, 5, 59).unwrap();
+    let mut w = XlsxWriter::new("台账", &["状态", "时间", "备注"]).unwrap();
+    for i in 0..3 {
+        w.push_row(&[Cell::Label(if i == 1 { open.clone() } else { done.clone() }), Cell::Minute(t), Cell::Label(odd.clone())]).unwrap();
+    }
+    w.push_row(&[Cell::Label("".into()), Cell::Minute(t)]).unwrap();
+    let bytes = w.finish().unwrap();
+
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    let mut sst = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/sharedStrings.xml").unwrap(), &mut sst).unwrap();
+    assert_eq!(sst.matches("<si>").count(), 3, "each label once: {sst}");
+    assert!(sst.contains("uniqueCount=\"3\""), "{sst}");
+
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let range = book.worksheet_range("台账").unwrap();
+    let rows: Vec<Vec<Data>> = range.rows().skip(1).map(|r| r.to_vec()).collect();
+    let shown = |r: &Vec<Data>| r.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+    assert_eq!(shown(&rows[0]), ["已化解", "2026-03-01 08:05", "a<b>&\u{7}_x0041_"]);
+    assert_eq!(shown(&rows[1]), [" 办理中 ", "2026-03-01 08:05", "a<b>&\u{7}_x0041_"], "spaces kept");
+    assert_eq!(shown(&rows[3])[..2], ["", "2026-03-01 08:05"], "an empty label is an empty cell");
+    assert!(matches!(rows[0][1], Data::String(_)), "minutes are text: {:?}", rows[0][1]);
+}
+
+#[test]
+fn labels_past_a_full_table_go_into_their_cells() {
+    use calamine::{Reader, Xlsx};
+    // 40 bytes of shared strings stand for the 4 MiB after which labels are no longer shared.
+    let mut w = XlsxWriter::with_shared_bytes("台账", &["状态"], 40).unwrap();
+    let labels: Vec<String> = (0..6).map(|i| format!("第{i}类")).collect();
+    for l in labels.iter().chain(&labels) {
+        w.push_row(&[Cell::Label(l.as_str().into())]).unwrap();
+    }
+    let bytes = w.finish().unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    let mut sst = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/sharedStrings.xml").unwrap(), &mut sst).unwrap();
+    let shared = sst.matches("<si>").count();
+    assert!((1..6).contains(&shared), "the table stopped growing: {shared} entries");
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let read: Vec<String> = book.worksheet_range("台账").unwrap().rows().skip(1).map(|r| r[0].to_string()).collect();
+    let want: Vec<String> = labels.iter().chain(&labels).cloned().collect();
+    assert_eq!(read, want, "every label reads back, shared or not");
+}
+
+#[test]
+fn csv_writes_labels_as_guarded_text_and_minutes_plainly() {
+    let t = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap().and_hms_opt(18, 30, 0).unwrap();
+    let mut w = CsvWriter::new(Vec::new(), &["状态", "时间"]).unwrap();
+    w.push_row(&[Cell::Label("=1+1".into()), Cell::Minute(t)]).unwrap();
+    w.push_row(&[Cell::Label("甲,乙".into()), Cell::Empty]).unwrap();
+    let out = String::from_utf8(w.finish().unwrap()).unwrap();
+    assert_eq!(out, "\u{FEFF}状态,时间\r\n'=1+1,2026-03-01 18:30\r\n\"甲,乙\",\r\n");
+}

@@ -163,7 +163,10 @@ struct Outbox(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
 
 impl Outbox {
     fn take(&self) -> Vec<u8> {
-        std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()))
+        let mut held = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        // The next page's bytes need about as much room: made once, not grown by doubling.
+        let room = held.capacity();
+        std::mem::replace(&mut *held, Vec::with_capacity(room))
     }
 }
 

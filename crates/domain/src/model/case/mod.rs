@@ -227,10 +227,13 @@ impl CaseNumber {
     }
     pub fn parse(s: &str) -> Result<Self> {
         let s = s.trim();
-        let ok = (3..=40).contains(&s.len())
+        if Self::well_formed(s) { Ok(CaseNumber(s.to_ascii_uppercase())) } else { Err(DomainError::invalid("number", "error-case-number")) }
+    }
+
+    fn well_formed(s: &str) -> bool {
+        (3..=40).contains(&s.len())
             && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-            && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
-        if ok { Ok(CaseNumber(s.to_ascii_uppercase())) } else { Err(DomainError::invalid("number", "error-case-number")) }
+            && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -240,6 +243,11 @@ impl CaseNumber {
 impl TryFrom<String> for CaseNumber {
     type Error = DomainError;
     fn try_from(s: String) -> Result<Self> {
+        // A stored number is already in its own form: keep it rather than copy it (a ledger
+        // reads a million).
+        if Self::well_formed(&s) && !s.bytes().any(|b| b.is_ascii_lowercase()) {
+            return Ok(CaseNumber(s));
+        }
         CaseNumber::parse(&s)
     }
 }

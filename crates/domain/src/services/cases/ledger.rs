@@ -8,6 +8,7 @@
 //! order taken in (as a ledger kept by hand is written).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -45,6 +46,8 @@ pub struct LedgerExport {
     done: bool,
     /// Area names by code, filled as cases name them; bounded by the areas in scope.
     names: HashMap<String, String>,
+    /// Each case area's `place`, made once: a ledger's million rows lie in a few thousand areas.
+    places: HashMap<String, Arc<str>>,
     now: DateTime<Utc>,
 }
 
@@ -54,7 +57,7 @@ pub struct LedgerRow {
     pub case: LedgerCase,
     /// Names of the areas below the exported one down to the case's own (the exported
     /// area's name when the case lies there itself), e.g. `巴彦淖尔北路社区 第一网格`.
-    pub place: String,
+    pub place: Arc<str>,
     pub overdue: bool,
 }
 
@@ -84,7 +87,7 @@ impl Services {
         let audit = self.audit(actor, "case.export", "export", area.code.as_str(), &area.path, None, Some(after));
         self.store.append_audit(&[audit]).await?;
         let walk = self.ledger_walk(&query, total).await?;
-        Ok(LedgerExport { area, total, rows: 0, query, after: None, walk, done: false, names: HashMap::new(), now: self.clock.now() })
+        Ok(LedgerExport { area, total, rows: 0, query, after: None, walk, done: false, names: HashMap::new(), places: HashMap::new(), now: self.clock.now() })
     }
 
     /// The walk that reads fewer index entries. Through the area's cases, every page goes over
@@ -126,6 +129,7 @@ impl Services {
         let root_depth = Area::path_codes(&x.area.path).len();
         let unknown: Vec<String> = cases
             .iter()
+            .filter(|c| !x.places.contains_key(&c.area_path))
             .flat_map(|c| Area::path_codes(&c.area_path).into_iter().skip(root_depth.saturating_sub(1)))
             .filter(|code| !x.names.contains_key(*code))
             .map(str::to_string)
@@ -140,9 +144,16 @@ impl Services {
         let rows: Vec<LedgerRow> = cases
             .into_iter()
             .map(|case| {
-                let codes = Area::path_codes(&case.area_path);
-                let below = if codes.len() > root_depth { &codes[root_depth..] } else { &codes[codes.len().saturating_sub(1)..] };
-                let place = below.iter().map(|c| x.names.get(*c).map(String::as_str).unwrap_or(c)).collect::<Vec<_>>().join(" ");
+                let place = match x.places.get(&case.area_path) {
+                    Some(p) => p.clone(),
+                    None => {
+                        let codes = Area::path_codes(&case.area_path);
+                        let below = if codes.len() > root_depth { &codes[root_depth..] } else { &codes[codes.len().saturating_sub(1)..] };
+                        let place: Arc<str> = below.iter().map(|c| x.names.get(*c).map(String::as_str).unwrap_or(c)).collect::<Vec<_>>().join(" ").into();
+                        x.places.insert(case.area_path.clone(), place.clone());
+                        place
+                    }
+                };
                 LedgerRow { overdue: case.is_overdue(x.now), place, case }
             })
             .collect();
