@@ -145,7 +145,12 @@ macro_rules! impl_stats_store {
         /// Walks the subtree at `root_path` depth-first, recounting each area's sums from its
         /// own cases plus its children's recounts (so only one branch's sums are in memory),
         /// and compares each with the stored rows; with `rebuild`, replaces them.
-        async fn recount_stats_in(conn: &mut $conn, root_path: &str, rebuild: bool) -> Result<fengqiao_domain::ports::StatsCheck, sqlx::Error> {
+        async fn recount_stats_in(
+            conn: &mut $conn,
+            root_path: &str,
+            rebuild: bool,
+            progress: fengqiao_domain::ports::StatsProgressFn<'_>,
+        ) -> Result<fengqiao_domain::ports::StatsCheck, sqlx::Error> {
             use fengqiao_domain::rules::case_stats::{Counters, StatsDelta, StatsKey};
             use sqlx::Row;
             use std::collections::BTreeMap;
@@ -157,6 +162,7 @@ macro_rules! impl_stats_store {
                 .fetch_all(&mut *conn)
                 .await?;
             let mut check = fengqiao_domain::ports::StatsCheck::default();
+            let mut done = fengqiao_domain::ports::StatsProgress { areas_done: 0, areas: areas.len() as u64, cases: 0 };
             let mark = overdue_mark_in(&mut *conn).await?;
             // (code, path, sums so far with keys under this area's code)
             let mut stack: Vec<(String, String, Sums)> = Vec::new();
@@ -255,6 +261,9 @@ macro_rules! impl_stats_store {
                     if let Some((pc, _, parent)) = stack.last_mut() {
                         merge_into(&pc.clone(), parent, sums);
                     }
+                    done.areas_done += 1;
+                    done.cases = check.cases;
+                    progress(done);
                 }
                 let own = own_sums(&mut *conn, &code, &path, mark, &mut check).await?;
                 stack.push((code, path, own));
@@ -264,6 +273,9 @@ macro_rules! impl_stats_store {
                 if let Some((pc, _, parent)) = stack.last_mut() {
                     merge_into(&pc.clone(), parent, sums);
                 }
+                done.areas_done += 1;
+                done.cases = check.cases;
+                progress(done);
             }
             Ok(check)
         }
@@ -511,19 +523,27 @@ macro_rules! impl_stats_store {
                 Ok(fengqiao_domain::ports::RawFigures { intake: get("intake")?, resolved: get("resolved")?, overdue })
             }
 
-            async fn verify_case_stats(&self, area_path: &str) -> fengqiao_domain::Result<fengqiao_domain::ports::StatsCheck> {
+            async fn verify_case_stats(
+                &self,
+                area_path: &str,
+                progress: fengqiao_domain::ports::StatsProgressFn<'_>,
+            ) -> fengqiao_domain::Result<fengqiao_domain::ports::StatsCheck> {
                 let mut tx = self.begin_snapshot().await.map_err($crate::error::map)?;
-                let check = recount_stats_in(&mut *tx, area_path, false).await.map_err($crate::error::map)?;
+                let check = recount_stats_in(&mut *tx, area_path, false, progress).await.map_err($crate::error::map)?;
                 tx.rollback().await.map_err($crate::error::map)?;
                 Ok(check)
             }
 
-            async fn rebuild_case_stats(&self, area_path: &str) -> fengqiao_domain::Result<fengqiao_domain::ports::StatsCheck> {
+            async fn rebuild_case_stats(
+                &self,
+                area_path: &str,
+                progress: fengqiao_domain::ports::StatsProgressFn<'_>,
+            ) -> fengqiao_domain::Result<fengqiao_domain::ports::StatsCheck> {
                 $crate::shared::write_tx!(self, |tx| {
                     if !$lock_cases.is_empty() {
                         sqlx::query($lock_cases).execute(&mut *tx).await?;
                     }
-                    recount_stats_in(&mut *tx, area_path, true).await?
+                    recount_stats_in(&mut *tx, area_path, true, &mut *progress).await?
                 })
             }
         }

@@ -15,7 +15,21 @@ pub async fn run(config: &Config, db: &Database, repair: bool) -> anyhow::Result
     let store = database::open_existing(db).await?;
     let services = database::services(store, config)?;
     let started = std::time::Instant::now();
-    let check = services.check_case_stats(repair, &crate::commands::login_name()).await.explained()?;
+    let mut last = std::time::Instant::now();
+    let mut shown = false;
+    // On stderr, so that the result on stdout stays the same for scripts and monitoring.
+    let mut progress = |p: fengqiao_domain::ports::StatsProgress| {
+        if p.areas_done == p.areas || last.elapsed().as_millis() >= 1000 {
+            eprint!("\rrecounted {} of {} areas, {} cases so far", p.areas_done, p.areas, p.cases);
+            let _ = std::io::Write::flush(&mut std::io::stderr());
+            last = std::time::Instant::now();
+            shown = true;
+        }
+    };
+    let check = services.check_case_stats_reporting(repair, &crate::commands::login_name(), &mut progress).await.explained()?;
+    if shown {
+        eprintln!();
+    }
     println!(
         "recounted {} cases against {} stored rows of sums in {:.1}s",
         check.cases,

@@ -23,7 +23,7 @@ mod workload;
 pub use attachments::{AttachmentStore, BlobStore, DatabaseBlobs};
 pub use case_changes::{CaseChange, CaseChangeStore};
 pub use case_settings::{CaseSettingsStore, StoredCaseSettings};
-pub use stats::{AreaTotals, FigureSums, MarkStep, OverdueQuery, PeriodRange, RawFigures, StatsCheck, StatsDifference, StatsFilter, StatsStore, StatsSum};
+pub use stats::{AreaTotals, FigureSums, MarkStep, OverdueQuery, PeriodRange, RawFigures, StatsCheck, StatsDifference, StatsFilter, StatsProgress, StatsProgressFn, StatsStore, StatsSum};
 pub use cases::{CaseHistories, CaseHistory, CaseIntake, CaseLedgerStore, CaseQuery, CaseScope, CaseStore, LedgerKey, LedgerWalk};
 pub use submissions::{SubmissionQuery, SubmissionStore};
 pub use search::{CaseHit, CaseSearchIndex, CaseSearchPage, CaseSearchQuery, SimilarCasesQuery};

@@ -92,6 +92,18 @@ pub struct StatsDifference {
     pub recounted: Counters,
 }
 
+/// How far a recount has got: areas finished of those in the subtree, cases read so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StatsProgress {
+    pub areas_done: u64,
+    pub areas: u64,
+    pub cases: u64,
+}
+
+/// Told of each area a recount finishes; a city's recount at ten million cases takes half an
+/// hour, which an operator should see moving.
+pub type StatsProgressFn<'a> = &'a mut (dyn FnMut(StatsProgress) + Send);
+
 /// What a check of one subtree found.
 #[derive(Debug, Clone, Default)]
 pub struct StatsCheck {
@@ -126,10 +138,10 @@ pub trait StatsStore: Send + Sync {
     async fn recount_figures(&self, area_path: &str, from: DateTime<Utc>, before: DateTime<Utc>, now: DateTime<Utc>) -> Result<RawFigures>;
     /// Recounts the sums of every area in the subtree at `area_path` from its cases in one
     /// snapshot and compares them with the stored ones.
-    async fn verify_case_stats(&self, area_path: &str) -> Result<StatsCheck>;
+    async fn verify_case_stats(&self, area_path: &str, progress: StatsProgressFn<'_>) -> Result<StatsCheck>;
     /// Replaces the stored sums of the subtree at `area_path` with a recount, in one write
     /// transaction that holds case writes off meanwhile. Areas above the subtree are not
     /// touched (their sums cover other subtrees too): repair from a root to mend everything.
     /// Returns what the check before the rebuild found.
-    async fn rebuild_case_stats(&self, area_path: &str) -> Result<StatsCheck>;
+    async fn rebuild_case_stats(&self, area_path: &str, progress: StatsProgressFn<'_>) -> Result<StatsCheck>;
 }

@@ -139,8 +139,14 @@ async fn sums_equal_a_recount_after_random_workloads() {
                 }
             }
 
-            let check = s.verify_case_stats(&t[0].path).await.unwrap();
+            let mut seen = Vec::new();
+            let check = s.verify_case_stats(&t[0].path, &mut |p| seen.push(p)).await.unwrap();
             assert_eq!(check.cases, cases.len() as u64, "{}", db.name);
+            // One report per area, counting up to every area and every case.
+            let last = *seen.last().expect("progress was reported");
+            assert_eq!((last.areas_done, last.cases), (last.areas, check.cases), "{}", db.name);
+            assert_eq!(seen.len() as u64, last.areas, "{}", db.name);
+            assert!(seen.windows(2).all(|w| w[0].areas_done < w[1].areas_done && w[0].cases <= w[1].cases), "{}", db.name);
             assert!(check.differences.is_empty(), "{} seed {seed}: {:#?}", db.name, &check.differences[..check.differences.len().min(3)]);
 
             // And the figures read back are a direct count of the cases.
@@ -199,7 +205,7 @@ async fn sums_equal_a_recount_after_random_workloads() {
             tokio::join!(settle_all(), settle_all());
             check_overdue(s, &cases, at, &db.name, seed).await;
             check_overdue(s, &cases, later, &db.name, seed).await;
-            let check = s.verify_case_stats(&t[0].path).await.unwrap();
+            let check = s.verify_case_stats(&t[0].path, &mut |_| {}).await.unwrap();
             assert!(check.differences.is_empty(), "{} seed {seed}, mark moved: {:#?}", db.name, check.differences.first());
 
             // Only the store's own counter names reach the SQL text.
@@ -210,11 +216,11 @@ async fn sums_equal_a_recount_after_random_workloads() {
             // row, and an area total.
             for sql in [DAMAGE_DAY_ROW, DAMAGE_TOTAL] {
                 damage(&db, sql).await;
-                let broken = s.verify_case_stats(&t[0].path).await.unwrap();
+                let broken = s.verify_case_stats(&t[0].path, &mut |_| {}).await.unwrap();
                 assert!(!broken.differences.is_empty(), "{}: the damage is seen ({sql})", db.name);
-                let rebuilt = s.rebuild_case_stats(&t[0].path).await.unwrap();
+                let rebuilt = s.rebuild_case_stats(&t[0].path, &mut |_| {}).await.unwrap();
                 assert_eq!(rebuilt.differences.len(), broken.differences.len(), "{}", db.name);
-                let after = s.verify_case_stats(&t[0].path).await.unwrap();
+                let after = s.verify_case_stats(&t[0].path, &mut |_| {}).await.unwrap();
                 assert!(after.differences.is_empty(), "{}: {:?}", db.name, after.differences.first());
             }
             let c = NaiveDate::from_ymd_opt;

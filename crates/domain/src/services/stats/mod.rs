@@ -11,7 +11,7 @@ use crate::error::{DomainError, Result};
 use crate::model::case::{CaseKind, CaseStatus, CategoryCode};
 use crate::model::stats::{AreaRef, CaseFigures, CategoryFigures, ChildFigures, IntakeResolved, LevelFigures, RoomFigures, SatisfactionFigures, share};
 use crate::model::{Area, NewAudit};
-use crate::ports::{FigureSums, MarkStep, OverdueQuery, PeriodRange, StatsCheck, StatsFilter};
+use crate::ports::{FigureSums, MarkStep, OverdueQuery, PeriodRange, StatsCheck, StatsFilter, StatsProgressFn};
 use crate::rules::access::{Actor, Permission};
 use crate::rules::calendar::{local_date, start_of_day};
 use crate::rules::case_stats::{COUNTERS, Counters, Grain, N, idx, month_of, year_of};
@@ -233,9 +233,18 @@ impl Services {
     /// Recounts every stored sum under each top-level area from the raw cases and reports
     /// the differences (`fengqiao stats verify`); with `repair`, replaces wrong sums.
     pub async fn check_case_stats(&self, repair: bool, actor_name: &str) -> Result<StatsCheck> {
+        self.check_case_stats_reporting(repair, actor_name, &mut |_| {}).await
+    }
+
+    /// `check_case_stats`, telling `progress` of each area finished (counted per top-level area).
+    pub async fn check_case_stats_reporting(&self, repair: bool, actor_name: &str, progress: StatsProgressFn<'_>) -> Result<StatsCheck> {
         let mut all = StatsCheck::default();
         for root in self.store.root_area_paths().await? {
-            let check = if repair { self.store.rebuild_case_stats(&root).await? } else { self.store.verify_case_stats(&root).await? };
+            let check = if repair {
+                self.store.rebuild_case_stats(&root, &mut *progress).await?
+            } else {
+                self.store.verify_case_stats(&root, &mut *progress).await?
+            };
             all.cases += check.cases;
             all.rows += check.rows;
             all.differences.extend(check.differences);
