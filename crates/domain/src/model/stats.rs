@@ -59,7 +59,8 @@ pub struct SatisfactionFigures {
     pub satisfied: i64,
     pub basically_satisfied: i64,
     pub dissatisfied: i64,
-    /// (satisfied + basically satisfied) ÷ all answers.
+    /// (satisfied + basically satisfied) ÷ all answers, one per follow-up visit: a dissatisfied
+    /// visit reopened its case, and still counts.
     pub satisfaction_rate: Option<f64>,
 }
 

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
 use fengqiao_domain::model::case::{Case, CaseAction, CaseKind, HandlingLevel, Outcome, PartnerRoom, Satisfaction};
 use fengqiao_domain::model::{Area, AreaLevel};
 use fengqiao_domain::ports::{OverdueQuery, StatsFilter, Store};
@@ -215,7 +215,7 @@ async fn sums_equal_a_recount_after_random_workloads() {
             // A rebuild of sums that were damaged below the application repairs them: a detailed
             // row, and an area total.
             for sql in [DAMAGE_DAY_ROW, DAMAGE_TOTAL] {
-                damage(&db, sql).await;
+                exec(&db, sql).await;
                 let broken = s.verify_case_stats(&t[0].path, &mut |_| {}).await.unwrap();
                 assert!(!broken.differences.is_empty(), "{}: the damage is seen ({sql})", db.name);
                 let rebuilt = s.rebuild_case_stats(&t[0].path, &mut |_| {}).await.unwrap();
@@ -280,17 +280,92 @@ const DAMAGE_DAY_ROW: &str = "UPDATE case_stats SET intake = intake - 1 WHERE ar
 /// Adds one to 回民区's area total of 2024.
 const DAMAGE_TOTAL: &str = "UPDATE case_totals SET intake = intake + 1 WHERE area_code = '150103' AND grain = 'year' AND period = '2024-01-01'";
 
-async fn damage(db: &testing::TestDb, sql: &'static str) {
+
+/// Each dissatisfied follow-up is an answer the satisfaction figures count, though it reopened
+/// the case and the case ends on a satisfied visit; and migration 0022 finds those made before
+/// the count existed in the timeline, and has the sums recounted.
+#[tokio::test]
+async fn dissatisfied_visits_count_as_answers_and_migration_0022_finds_earlier_ones() {
+    for db in testing::all().await {
+        let s = db.store.as_ref();
+        let (t, grid) = crate::cases::grid(s).await;
+        let i = intake(&grid, "150103", CaseKind::Dispute, "labour.wage_arrears", "拖欠工资");
+        let mut c = s.insert_case(&i, &case_audit(&i.case)).await.unwrap();
+        let op = operator("handler");
+        let mut checker = operator("checker");
+        checker.user_id = Uuid::now_v7();
+        let conclude = || CaseAction::Conclude { outcome: Outcome::ResolvedByAgreement, summary: "达成协议".into() };
+        let verify = || CaseAction::Verify { confirmed: true, note: None };
+        let visit = |satisfaction| CaseAction::FollowUp { satisfaction, note: Some("回访".into()) };
+        let steps = [
+            (&op, CaseAction::Accept { note: None }),
+            (&op, CaseAction::Assign { handler_id: op.user_id, handler_name: "handler".into(), note: None }),
+            (&op, CaseAction::Start { note: None }),
+            (&op, conclude()),
+            (&checker, verify()),
+            (&checker, visit(Satisfaction::Dissatisfied)),
+            (&op, conclude()),
+            (&checker, verify()),
+            (&checker, visit(Satisfaction::Dissatisfied)),
+            (&op, conclude()),
+            (&checker, verify()),
+            (&checker, visit(Satisfaction::Satisfied)),
+        ];
+        let deadlines = Deadlines::default();
+        for (actor, action) in steps {
+            let ctx = Context { actor, now: c.updated_at + Duration::hours(2), deadlines: &deadlines };
+            let t = workflow::apply(&c, &action, &ctx).unwrap_or_else(|e| panic!("{action:?} on {:?}: {e:?}", c.status));
+            s.save_transition(&t.case, c.version, &t.entry, &audit("case.step", &c.area_path)).await.unwrap();
+            c = t.case;
+        }
+        let stored = s.case_by_id(c.id).await.unwrap().unwrap();
+        assert_eq!((stored.dissatisfied_visits, stored.satisfaction, stored.reopened), (2, Some(Satisfaction::Satisfied), 2), "{}", db.name);
+        let sat = |rows: &[fengqiao_domain::ports::StatsSum], name: &str| rows.iter().map(|r| r.counters[idx(name)]).sum::<i64>();
+        let year = c.created_at.year();
+        let f = StatsFilter {
+            area_codes: vec!["150103".into()],
+            ranges: fengqiao_domain::services::stats::ranges(NaiveDate::from_ymd_opt(year, 1, 1).unwrap(), NaiveDate::from_ymd_opt(year, 12, 31).unwrap()),
+            kind: None,
+            category: None,
+        };
+        let rows = s.sum_case_stats(&f).await.unwrap();
+        assert_eq!((sat(&rows, "sat_satisfied"), sat(&rows, "sat_dissatisfied")), (1, 2), "{}: three visits, two dissatisfied", db.name);
+        assert!(s.verify_case_stats(&t[0].path, &mut |_| {}).await.unwrap().differences.is_empty(), "{}", db.name);
+
+        // A database from before the count: the column at zero and sums that agree with that.
+        exec(&db, "UPDATE cases SET dissatisfied_visits = 0").await;
+        s.rebuild_case_stats(&t[0].path, &mut |_| {}).await.unwrap();
+        assert_eq!(sat(&s.sum_case_stats(&f).await.unwrap(), "sat_dissatisfied"), 0, "{}", db.name);
+        // The migration's own statements, after the column it adds.
+        let file = match db.url {
+            Some(_) => include_str!("../../migrations/postgres/0022_dissatisfied_visits.sql"),
+            None => include_str!("../../migrations/sqlite/0022_dissatisfied_visits.sql"),
+        };
+        let adds_column = "ALTER TABLE cases ADD COLUMN dissatisfied_visits INTEGER NOT NULL DEFAULT 0;";
+        assert!(file.contains(adds_column), "the test skips exactly the column's statement");
+        exec(&db, &file.replace(adds_column, "")).await;
+        assert_eq!(s.case_by_id(c.id).await.unwrap().unwrap().dissatisfied_visits, 2, "{}: found in the timeline", db.name);
+        assert_eq!(s.get_meta("case_stats_stale").await.unwrap().as_deref(), Some("migration 0022"), "{}", db.name);
+        let stale = s.verify_case_stats(&t[0].path, &mut |_| {}).await.unwrap();
+        assert!(!stale.differences.is_empty(), "{}: the sums have not counted them yet", db.name);
+        s.rebuild_case_stats(&t[0].path, &mut |_| {}).await.unwrap();
+        assert_eq!(sat(&s.sum_case_stats(&f).await.unwrap(), "sat_dissatisfied"), 2, "{}: recounted", db.name);
+    }
+}
+
+/// Runs statements straight on the test database, below the application.
+async fn exec(db: &testing::TestDb, sql: &str) {
     use sqlx::Connection;
+    let sql = sqlx::AssertSqlSafe(sql.to_string());
     match &db.url {
         Some(url) => {
             let mut c = sqlx::PgConnection::connect(url).await.unwrap();
-            sqlx::query(sql).execute(&mut c).await.unwrap();
+            sqlx::raw_sql(sql).execute(&mut c).await.unwrap();
         }
         None => {
             let file = db.dir.path().join(fengqiao_store::SQLITE_FILE);
             let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", file.display())).await.unwrap();
-            sqlx::query(sql).execute(&mut c).await.unwrap();
+            sqlx::raw_sql(sql).execute(&mut c).await.unwrap();
         }
     }
 }

@@ -40,7 +40,7 @@ dashboard-def-resolved = Of those, the cases concluded as resolved by agreement 
 dashboard-def-rate = Resolved ÷ intake, cut (not rounded) to four decimals (3,232 ÷ 3,413 = 94.69%).
 dashboard-def-overdue = Cases taken in during the period that are still open and past their deadline now.
 dashboard-def-on-time = Concluded on time ÷ (on time + late).
-dashboard-def-satisfaction = (Satisfied + basically satisfied) ÷ all follow-up answers.
+dashboard-def-satisfaction = (Satisfied + basically satisfied) ÷ all follow-up answers, counting each visit: a dissatisfied answer reopens the case and still counts.
 dashboard-table-view = Table
 dashboard-trend-title = Intake and resolved over time ({ $unit })
 dashboard-kinds-title = By kind of case ({ $unit })

@@ -40,7 +40,7 @@ dashboard-def-resolved = 上述案件中，办结结果为调解成功或以其�
 dashboard-def-rate = 化解 ÷ 排查，保留四位小数、不四舍五入（如 3232 ÷ 3413 = 94.69%）。
 dashboard-def-overdue = 统计期间受理、至今仍在办且已超过办理期限的案件数。
 dashboard-def-on-time = 按期办结 ÷（按期办结 + 逾期办结）。
-dashboard-def-satisfaction = （满意 + 基本满意）÷ 全部回访评价。
+dashboard-def-satisfaction = （满意 + 基本满意）÷ 全部回访评价，每次回访都计入：不满意的评价使事项重新办理，仍计为一份评价。
 dashboard-table-view = 表格
 dashboard-trend-title = 排查与化解趋势（单位：{ $unit }）
 dashboard-kinds-title = 按案件类型（单位：{ $unit }）

@@ -41,7 +41,9 @@ pub struct FiguresQuery {
 /// (化解率)** = resolved ÷ intake, cut (not rounded) to four decimals as officials quote it:
 /// 3,232 of 3,413 is `0.9469`. Rates are `null` when there is nothing to divide by. Every
 /// figure counts the period's cases as they stand now, except **overdue**: the period's open
-/// cases past their deadline at the time of asking. `fengqiao stats verify` recounts every
+/// cases past their deadline at the time of asking. **Satisfaction rate (满意率)** = (satisfied
+/// + basically satisfied) ÷ all follow-up answers, one per visit: a dissatisfied visit reopens
+/// the case and still counts. `fengqiao stats verify` recounts every
 /// stored sum from the raw records.
 #[utoipa::path(get, path = "/api/v1/stats/cases", tag = "figures", security(("bearer" = [])), params(FiguresQuery),
     responses((status = 200, body = CaseFigures, example = json!({

@@ -113,6 +113,40 @@ async fn figures_count_what_was_taken_in_and_resolved() {
     }
 }
 
+/// The satisfaction rate counts every follow-up visit: a dissatisfied one reopened the case,
+/// and the case ends on a satisfied visit, yet the rate is one answer in two.
+#[tokio::test]
+async fn satisfaction_counts_every_visit() {
+    for app in TestApp::all().await {
+        let grid = app.token("grid").await;
+        let community = app.token("community").await;
+        let area = area_id(&app, "150103003030G01").await;
+        let grid_user = app.services.store.user_by_username("grid").await.unwrap().unwrap();
+        let (s, c) = app
+            .send(Method::POST, &grid, "/api/v1/cases", json!({"kind": "demand", "category": "public_facilities", "title": "路灯不亮", "area_id": area, "channel": "grid_patrol"}))
+            .await;
+        assert_eq!(s, 201, "{c}");
+        let id = c["id"].as_str().unwrap();
+        act(&app, &community, id, 1, json!({"action": "accept"})).await;
+        act(&app, &community, id, 2, json!({"action": "assign", "handler_id": grid_user.id, "handler_name": "x"})).await;
+        act(&app, &grid, id, 3, json!({"action": "start"})).await;
+        act(&app, &grid, id, 4, json!({"action": "conclude", "outcome": "resolved_otherwise", "summary": "已报修"})).await;
+        act(&app, &community, id, 5, json!({"action": "verify", "confirmed": true})).await;
+        act(&app, &community, id, 6, json!({"action": "follow_up", "satisfaction": "dissatisfied", "note": "灯仍不亮"})).await;
+        act(&app, &grid, id, 7, json!({"action": "conclude", "outcome": "resolved_otherwise", "summary": "已更换灯具"})).await;
+        act(&app, &community, id, 8, json!({"action": "verify", "confirmed": true})).await;
+        act(&app, &community, id, 9, json!({"action": "follow_up", "satisfaction": "satisfied"})).await;
+        let today = today();
+        let (s, f) = app.get(&community, &format!("/api/v1/stats/cases?area=150103003030&from={today}&to={today}")).await;
+        assert_eq!(s, 200, "{f}");
+        let sat = &f["satisfaction"];
+        assert_eq!((sat["satisfied"].as_i64(), sat["dissatisfied"].as_i64(), sat["satisfaction_rate"].as_f64()), (Some(1), Some(1), Some(0.5)), "{}: {f}", app.backend);
+        assert_eq!((f["resolved"].as_i64(), f["by_status"]["followed_up"].as_i64()), (Some(1), Some(1)), "{f}");
+        let check = app.services.check_case_stats(false, "test").await.unwrap();
+        assert!(check.differences.is_empty(), "{}: {:?}", app.backend, check.differences.first());
+    }
+}
+
 #[tokio::test]
 async fn bad_questions_are_refused_clearly() {
     for app in TestApp::all().await {

@@ -315,6 +315,11 @@ pub struct Case {
     pub partner_room: Option<PartnerRoom>,
     /// Times reopened after a conclusion; a reopened case does not count as resolved before.
     pub reopened: i32,
+    /// Follow-up visits (回访) at which the parties said they were dissatisfied. Each reopened
+    /// the case and cleared `satisfaction`, yet each is an answer the satisfaction rate counts:
+    /// without them every case that ends satisfied would hide the visits that sent it back.
+    #[serde(default)]
+    pub dissatisfied_visits: i32,
     /// Optimistic concurrency: every action bumps it by one; a stale action is a conflict.
     pub version: i64,
     /// When it was taken in: the intake (排查) date.
