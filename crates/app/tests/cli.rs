@@ -376,7 +376,10 @@ fn demo_serves_the_seed_world_and_shuts_down_on_sigterm() {
     fails(&data, &["stats", "verify"], 1, "DIFFER");
     let mut serve = Server::start(&data, &["serve", "--listen", "127.0.0.1:0"]);
     serve.address();
-    assert_eq!(serve.terminate().0, 0);
+    let (code, log) = serve.terminate();
+    assert_eq!(code, 0, "{log}");
+    // The log says the start is held up by a recount, and why.
+    assert!(log.contains("recounting the case figures") && log.contains("migration 0010"), "{log}");
     assert!(ok(&data, &["stats", "verify"]).stdout.contains("agree"));
 }
 

@@ -17,6 +17,8 @@ use crate::{database, jobs};
 
 /// How long requests in flight may take to finish after a shutdown signal.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+/// How often the log tells of a recount held up before serving.
+const RECOUNT_REPORT_EVERY: Duration = Duration::from_secs(10);
 
 pub async fn run(config: &Config, db: &Database) -> anyhow::Result<ExitCode> {
     if let Some(dir) = db.sqlite_dir() {
@@ -42,8 +44,17 @@ pub async fn serve(config: &Config, db: &Database, services: Services) -> anyhow
     if !web.cookie_secure && !addr.ip().is_loopback() {
         tracing::warn!("cookies are not marked Secure on a public address: serve over HTTPS and set http.cookie_secure");
     }
-    if services.rebuild_case_stats_if_stale().await.explained()? {
-        tracing::info!("case figures recounted from the cases after the upgrade that added them");
+    // The server listens only once the figures are right again: at ten million cases that is
+    // most of an hour, so the log says how far it has got.
+    let mut last: Option<std::time::Instant> = None;
+    let mut progress = |p: fengqiao_domain::ports::StatsProgress| {
+        if last.is_none_or(|t| t.elapsed() >= RECOUNT_REPORT_EVERY) {
+            tracing::info!(areas_done = p.areas_done, areas = p.areas, cases = p.cases, "recounting the case figures after an upgrade, before serving");
+            last = Some(std::time::Instant::now());
+        }
+    };
+    if let Some(reason) = services.rebuild_case_stats_if_stale(&mut progress).await.explained()? {
+        tracing::info!(reason, "case figures recounted from the cases after an upgrade");
     }
     let index = crate::commands::reindex::open_index(config, crate::commands::reindex::serving_threads())?;
     let app = fengqiao_web::router(AppState::new(services.clone(), web).with_search(index.clone()));

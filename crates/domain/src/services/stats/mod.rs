@@ -282,19 +282,21 @@ impl Services {
         }
     }
 
-    /// After an upgrade that added the sums to a database holding cases: recount once.
-    pub async fn rebuild_case_stats_if_stale(&self) -> Result<bool> {
+    /// After an upgrade that changed what the sums count, on a database holding cases:
+    /// recount once. Answers what asked for it (the migration), if anything did.
+    pub async fn rebuild_case_stats_if_stale(&self, progress: StatsProgressFn<'_>) -> Result<Option<String>> {
         match self.store.get_meta(STALE_META).await? {
             Some(v) if !v.is_empty() => {
-                self.check_case_stats(true, "fengqiao").await?;
-                Ok(true)
+                self.check_case_stats_reporting(true, "fengqiao", progress).await?;
+                Ok(Some(v))
             }
-            _ => Ok(false),
+            _ => Ok(None),
         }
     }
 }
 
-/// Set by migration 0010 when a database already held cases.
+/// Set by a migration that changed what the sums count (0010, 0022) when a database already
+/// held cases.
 const STALE_META: &str = "case_stats_stale";
 
 /// Deadlines per move of the overdue mark: each move is one short write transaction (about
