@@ -20,7 +20,7 @@ macro_rules! impl_case_store {
                 "UPDATE cases SET handling_path = $1, status = $2, outcome = $3, handling_level = $4, received_from_level = $5, resolved_level = $6, \
                  handler_id = $7, handler_name = $8, concluded_by = $9, verified_by = $10, satisfaction = $11, partner_room = $12, reopened = $13, \
                  version = $14, accepted_at = $15, concluded_at = $16, closed_at = $17, updated_at = $18, deadline = $19, \
-                 supervision = $22, pending_extension = $23, dissatisfied_visits = $24 \
+                 supervision = $22, pending_extension = $23, dissatisfied_follow_ups = $24 \
                  WHERE id = $20 AND version = $21",
             )
             .bind(c.handling_area_path()).bind(c.status.as_str()).bind(c.outcome.map(|o| o.as_str())).bind(c.handling_level.as_str())
@@ -28,7 +28,7 @@ macro_rules! impl_case_store {
             .bind(c.concluded_by).bind(c.verified_by).bind(c.satisfaction.map(|s| s.as_str())).bind(c.partner_room.map(|r| r.as_str()))
             .bind(c.reopened).bind(c.version).bind(c.accepted_at).bind(c.concluded_at).bind(c.closed_at).bind(c.updated_at).bind(c.deadline)
             .bind(c.id).bind(expected_version)
-            .bind(case_rows::json_of(&c.supervision)).bind(case_rows::json_of(&c.pending_extension)).bind(c.dissatisfied_visits)
+            .bind(case_rows::json_of(&c.supervision)).bind(case_rows::json_of(&c.pending_extension)).bind(c.dissatisfied_follow_ups)
             .execute(&mut *conn)
             .await?;
             if done.rows_affected() == 0 {

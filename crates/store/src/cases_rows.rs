@@ -55,7 +55,7 @@ macro_rules! case_rows {
                     satisfaction: opt_word(r, "satisfaction")?,
                     partner_room: opt_word(r, "partner_room")?,
                     reopened: r.try_get("reopened")?,
-                    dissatisfied_visits: r.try_get("dissatisfied_visits")?,
+                    dissatisfied_follow_ups: r.try_get("dissatisfied_follow_ups")?,
                     version: r.try_get("version")?,
                     created_at: r.try_get("created_at")?,
                     accepted_at: r.try_get("accepted_at")?,

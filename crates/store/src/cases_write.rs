@@ -31,7 +31,7 @@ macro_rules! case_writes {
                     "INSERT INTO cases (id, number, kind, category, title, description, area_id, area_path, area_level, handling_path, \
                      address, point_lon, point_lat, channel, risk, reporter_id, reporter_name, status, outcome, handling_level, \
                      received_from_level, resolved_level, handler_id, handler_name, concluded_by, verified_by, satisfaction, partner_room, \
-                     reopened, version, created_at, accepted_at, concluded_at, closed_at, updated_at, deadline, supervision, pending_extension, dissatisfied_visits) ",
+                     reopened, version, created_at, accepted_at, concluded_at, closed_at, updated_at, deadline, supervision, pending_extension, dissatisfied_follow_ups) ",
                 );
                 q.push_values(chunk, |mut b, c| {
                     b.push_bind(c.id).push_bind(c.number.as_str()).push_bind(c.kind.as_str()).push_bind(c.category.as_str())
@@ -47,7 +47,7 @@ macro_rules! case_writes {
                         .push_bind(c.reopened).push_bind(c.version).push_bind(c.created_at).push_bind(c.accepted_at).push_bind(c.concluded_at)
                         .push_bind(c.closed_at).push_bind(c.updated_at).push_bind(c.deadline)
                         .push_bind(case_rows::json_of(&c.supervision)).push_bind(case_rows::json_of(&c.pending_extension))
-                        .push_bind(c.dissatisfied_visits);
+                        .push_bind(c.dissatisfied_follow_ups);
                 });
                 q.build().execute(&mut *conn).await?;
             }

@@ -201,7 +201,7 @@ pub fn contribution(c: &Case, settled_before: DateTime<Utc>) -> Counters {
     }
     // Every visit is an answer, not only the one that stands: a case reopened after a
     // dissatisfied visit and then visited satisfied counts one of each.
-    v[idx("sat_dissatisfied")] += i64::from(c.dissatisfied_visits);
+    v[idx("sat_dissatisfied")] += i64::from(c.dissatisfied_follow_ups);
     v
 }
 

@@ -81,7 +81,7 @@ mod tests {
             satisfaction: None,
             partner_room: None,
             reopened: 0,
-            dissatisfied_visits: 0,
+            dissatisfied_follow_ups: 0,
             version: 1,
             created_at: Utc::now(),
             accepted_at: None,

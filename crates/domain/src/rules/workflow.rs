@@ -186,7 +186,7 @@ pub fn report(
         satisfaction: None,
         partner_room: None,
         reopened: 0,
-        dissatisfied_visits: 0,
+        dissatisfied_follow_ups: 0,
         version: 1,
         created_at: ctx.now,
         accepted_at: None,
@@ -479,7 +479,7 @@ fn effect(
             restart = true;
         }
         A::FollowUp { satisfaction: Satisfaction::Dissatisfied, .. } => {
-            c.dissatisfied_visits += 1;
+            c.dissatisfied_follow_ups += 1;
             reopen(&mut c);
             restart = true;
         }

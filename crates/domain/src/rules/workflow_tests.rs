@@ -236,7 +236,7 @@ fn a_dissatisfied_follow_up_reopens() {
         (reopened.outcome, reopened.resolved_level, reopened.verified_by, reopened.satisfaction),
         (None, None, None, None)
     );
-    assert_eq!((reopened.reopened, reopened.dissatisfied_visits), (1, 1), "the answer is kept as a count");
+    assert_eq!((reopened.reopened, reopened.dissatisfied_follow_ups), (1, 1), "the answer is kept as a count");
     assert_eq!(reopened.handler_id, Some(c.mediator.user_id));
     assert!(reopened.deadline.unwrap() > verified.deadline.unwrap(), "the clock restarts");
     let again =

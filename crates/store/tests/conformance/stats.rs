@@ -285,7 +285,7 @@ const DAMAGE_TOTAL: &str = "UPDATE case_totals SET intake = intake + 1 WHERE are
 /// the case and the case ends on a satisfied visit; and migration 0022 finds those made before
 /// the count existed in the timeline, and has the sums recounted.
 #[tokio::test]
-async fn dissatisfied_visits_count_as_answers_and_migration_0022_finds_earlier_ones() {
+async fn dissatisfied_follow_ups_count_as_answers_and_migration_0022_finds_earlier_ones() {
     for db in testing::all().await {
         let s = db.store.as_ref();
         let (t, grid) = crate::cases::grid(s).await;
@@ -319,7 +319,7 @@ async fn dissatisfied_visits_count_as_answers_and_migration_0022_finds_earlier_o
             c = t.case;
         }
         let stored = s.case_by_id(c.id).await.unwrap().unwrap();
-        assert_eq!((stored.dissatisfied_visits, stored.satisfaction, stored.reopened), (2, Some(Satisfaction::Satisfied), 2), "{}", db.name);
+        assert_eq!((stored.dissatisfied_follow_ups, stored.satisfaction, stored.reopened), (2, Some(Satisfaction::Satisfied), 2), "{}", db.name);
         let sat = |rows: &[fengqiao_domain::ports::StatsSum], name: &str| rows.iter().map(|r| r.counters[idx(name)]).sum::<i64>();
         let year = c.created_at.year();
         let f = StatsFilter {
@@ -333,18 +333,18 @@ async fn dissatisfied_visits_count_as_answers_and_migration_0022_finds_earlier_o
         assert!(s.verify_case_stats(&t[0].path, &mut |_| {}).await.unwrap().differences.is_empty(), "{}", db.name);
 
         // A database from before the count: the column at zero and sums that agree with that.
-        exec(&db, "UPDATE cases SET dissatisfied_visits = 0").await;
+        exec(&db, "UPDATE cases SET dissatisfied_follow_ups = 0").await;
         s.rebuild_case_stats(&t[0].path, &mut |_| {}).await.unwrap();
         assert_eq!(sat(&s.sum_case_stats(&f).await.unwrap(), "sat_dissatisfied"), 0, "{}", db.name);
         // The migration's own statements, after the column it adds.
         let file = match db.url {
-            Some(_) => include_str!("../../migrations/postgres/0022_dissatisfied_visits.sql"),
-            None => include_str!("../../migrations/sqlite/0022_dissatisfied_visits.sql"),
+            Some(_) => include_str!("../../migrations/postgres/0022_dissatisfied_follow_ups.sql"),
+            None => include_str!("../../migrations/sqlite/0022_dissatisfied_follow_ups.sql"),
         };
-        let adds_column = "ALTER TABLE cases ADD COLUMN dissatisfied_visits INTEGER NOT NULL DEFAULT 0;";
+        let adds_column = "ALTER TABLE cases ADD COLUMN dissatisfied_follow_ups INTEGER NOT NULL DEFAULT 0;";
         assert!(file.contains(adds_column), "the test skips exactly the column's statement");
         exec(&db, &file.replace(adds_column, "")).await;
-        assert_eq!(s.case_by_id(c.id).await.unwrap().unwrap().dissatisfied_visits, 2, "{}: found in the timeline", db.name);
+        assert_eq!(s.case_by_id(c.id).await.unwrap().unwrap().dissatisfied_follow_ups, 2, "{}: found in the timeline", db.name);
         assert_eq!(s.get_meta("case_stats_stale").await.unwrap().as_deref(), Some("migration 0022"), "{}", db.name);
         let stale = s.verify_case_stats(&t[0].path, &mut |_| {}).await.unwrap();
         assert!(!stale.differences.is_empty(), "{}: the sums have not counted them yet", db.name);

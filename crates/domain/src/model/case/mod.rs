@@ -319,7 +319,7 @@ pub struct Case {
     /// the case and cleared `satisfaction`, yet each is an answer the satisfaction rate counts:
     /// without them every case that ends satisfied would hide the visits that sent it back.
     #[serde(default)]
-    pub dissatisfied_visits: i32,
+    pub dissatisfied_follow_ups: i32,
     /// Optimistic concurrency: every action bumps it by one; a stale action is a conflict.
     pub version: i64,
     /// When it was taken in: the intake (排查) date.
